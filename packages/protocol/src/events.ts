@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import {
+  CallInfo,
+  ChatMessage,
+  Cid,
+  CustomData,
+  IceCandidate,
+  LeaveReason,
+  Participant,
+  SessionDescription,
+  SessionId,
+  TrackKind,
+  UserId,
+} from './models.js';
+
+/** Every event the server pushes, by name, with its payload schema. */
+export const EVENTS = {
+  'connection.ok': z.object({ userId: UserId, connectionId: z.string() }),
+  'participant.joined': z.object({ cid: Cid, participant: Participant }),
+  'participant.left': z.object({ cid: Cid, sessionId: SessionId, userId: UserId, reason: LeaveReason }),
+  'participant.updated': z.object({ cid: Cid, participant: Participant }),
+  'track.published': z.object({ cid: Cid, sessionId: SessionId, kind: TrackKind }),
+  'track.unpublished': z.object({ cid: Cid, sessionId: SessionId, kind: TrackKind }),
+  signal: z.object({
+    cid: Cid,
+    from: SessionId,
+    description: SessionDescription.optional(),
+    candidate: IceCandidate.nullable().optional(),
+  }),
+  message: z.object({ message: ChatMessage }),
+  'call.ring': z.object({
+    call: CallInfo,
+    from: z.object({ userId: UserId, name: z.string() }),
+    custom: CustomData,
+  }),
+  'call.ring.stopped': z.object({
+    cid: Cid,
+    reason: z.enum(['accepted', 'rejected', 'cancelled', 'missed', 'ended']),
+  }),
+  'call.accepted': z.object({ cid: Cid, userId: UserId }),
+  'call.rejected': z.object({ cid: Cid, userId: UserId, reason: z.string().nullable() }),
+  'call.missed': z.object({ cid: Cid, userId: UserId }),
+  'call.ended': z.object({ cid: Cid }),
+  kicked: z.object({ cid: Cid }),
+} as const;
+
+export type EventName = keyof typeof EVENTS;
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+export type EventPayload<E extends EventName> = z.infer<(typeof EVENTS)[E]>;
+
+export type ServerEvent = { [E in EventName]: { type: E; payload: EventPayload<E> } }[EventName];
