@@ -23,14 +23,19 @@ function fail<T>(requestId: string | null, code: ErrorCode, message: string): De
   return { ok: false, requestId, error: { code, message } };
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** UTF-8 size; exact only when it could pass the limit (a string of n chars has at most 3n bytes). */
 function byteLength(raw: string | Uint8Array): number {
-  return typeof raw === 'string' ? Buffer.byteLength(raw, 'utf8') : raw.byteLength;
+  if (typeof raw !== 'string') return raw.byteLength;
+  return raw.length * 3 <= MAX_SIGNAL_MESSAGE_BYTES ? raw.length : encoder.encode(raw).byteLength;
 }
 
 function parseJsonObject(raw: string | Uint8Array): Record<string, unknown> | null {
   let value: unknown;
   try {
-    value = JSON.parse(typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8'));
+    value = JSON.parse(typeof raw === 'string' ? raw : decoder.decode(raw));
   } catch {
     return null;
   }

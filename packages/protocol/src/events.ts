@@ -27,7 +27,7 @@ export const EVENTS = {
     description: SessionDescription.optional(),
     candidate: IceCandidate.nullable().optional(),
   }),
-  message: z.object({ message: ChatMessage }),
+  message: z.object({ cid: Cid, message: ChatMessage }),
   'call.ring': z.object({
     call: CallInfo,
     from: z.object({ userId: UserId, name: z.string() }),

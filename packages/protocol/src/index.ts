@@ -1,3 +1,4 @@
+export * from './ids.js';
 export * from './errors.js';
 export * from './calling-state.js';
 export * from './models.js';

@@ -1,13 +1,14 @@
 import { z } from 'zod';
+import { CALL_ID_PATTERN, CALL_TYPE_PATTERN, CID_PATTERN, USER_ID_PATTERN } from './ids.js';
 
 /** Identifiers: printable, bounded, no whitespace. Call types and ids are kept URL-safe. */
-export const CallTypeName = z.string().regex(/^[a-z0-9_-]{1,64}$/, 'call type must be 1-64 of a-z 0-9 _ -');
-export const CallId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'call id must be 1-64 of A-Z a-z 0-9 _ -');
-export const UserId = z.string().regex(/^[A-Za-z0-9_@.+-]{1,128}$/, 'user id must be 1-128 of A-Z a-z 0-9 _ @ . + -');
+export const CallTypeName = z.string().regex(CALL_TYPE_PATTERN, 'call type must be 1-64 of a-z 0-9 _ -');
+export const CallId = z.string().regex(CALL_ID_PATTERN, 'call id must be 1-64 of A-Z a-z 0-9 _ -');
+export const UserId = z.string().regex(USER_ID_PATTERN, 'user id must be 1-128 of A-Z a-z 0-9 _ @ . + -');
 export const SessionId = z.string().min(1).max(64);
 export const Cid = z
   .string()
-  .regex(/^[a-z0-9_-]{1,64}:[A-Za-z0-9_-]{1,64}$/, 'cid must be "type:id"');
+  .regex(CID_PATTERN, 'cid must be "type:id"');
 
 export const TrackKind = z.enum(['audio', 'video', 'screen']);
 export type TrackKind = z.infer<typeof TrackKind>;

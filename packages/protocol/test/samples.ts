@@ -51,6 +51,7 @@ export const sampleEvents: { [E in EventName]: EventPayload<E> } = {
   'track.unpublished': { cid: 'p2p:standup', sessionId: 's1', kind: 'audio' },
   signal: { cid: 'p2p:standup', from: 's1', candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 } },
   message: {
+    cid: 'p2p:standup',
     message: { id: 'm1', seq: 1, cid: 'p2p:standup', from: 'alice', sessionId: 's1', data: { text: 'hi' }, to: null, createdAt: '2026-01-01T00:00:00.000Z' },
   },
   'call.ring': { call, from: { userId: 'alice', name: 'Alice' }, custom: { topic: 'standup' } },

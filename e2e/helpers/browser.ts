@@ -1,0 +1,103 @@
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CONFAB_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  // Pages in the background must keep rendering and decoding like a real foreground tab.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+  '--auto-accept-this-tab-capture',
+  '--auto-select-desktop-capture-source=Entire screen',
+];
+
+/** Headless Debian Chromium with fake camera and microphone; each launch gets a fresh profile. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Instrumentation for tests: every RTCPeerConnection and every captured track is recorded, so a
+ * test can check that leaving released them; and a way to count decoded frames of a stream.
+ */
+const INSTRUMENTATION = `(() => {
+  const t = (window.__confabTest = { pcs: [], tracks: [], videos: {} });
+  const Orig = window.RTCPeerConnection;
+  if (Orig) {
+    window.RTCPeerConnection = class extends Orig {
+      constructor(...args) { super(...args); t.pcs.push(this); }
+    };
+  }
+  const md = navigator.mediaDevices;
+  if (md) {
+    for (const name of ['getUserMedia', 'getDisplayMedia']) {
+      const orig = md[name] && md[name].bind(md);
+      if (!orig) continue;
+      md[name] = async (c) => { const s = await orig(c); t.tracks.push(...s.getTracks()); return s; };
+    }
+  }
+  t.openPcs = () => t.pcs.filter((pc) => pc.connectionState !== 'closed' || pc.signalingState !== 'closed').length;
+  t.liveTracks = () => t.tracks.filter((tr) => tr.readyState === 'live').length;
+  let nextVideo = 1;
+  t.watch = (stream) => {
+    const id = 'v' + nextVideo++;
+    const v = document.createElement('video');
+    v.muted = true; v.autoplay = true; v.playsInline = true; v.width = 160;
+    v.srcObject = stream;
+    document.body.appendChild(v);
+    const entry = { v, frames: 0, width: 0, height: 0 };
+    const count = (_now, meta) => { entry.frames++; entry.width = meta.width; entry.height = meta.height; v.requestVideoFrameCallback(count); };
+    v.requestVideoFrameCallback(count);
+    v.play().catch(() => {});
+    t.videos[id] = entry;
+    return id;
+  };
+  t.frames = (id) => { const e = t.videos[id]; return e ? { frames: e.frames, width: e.width, height: e.height } : null; };
+  t.unwatch = (id) => { const e = t.videos[id]; if (e) { e.v.srcObject = null; e.v.remove(); delete t.videos[id]; } };
+})();`;
+
+export async function newContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  await context.addInitScript(INSTRUMENTATION);
+  return context;
+}
+
+/**
+ * A page on the server's /sdk/ sandbox with the SDK imported as `window.sdk`, a demo token for
+ * `userId`, and a connected `window.client`.
+ */
+export async function openSdkPage(context: BrowserContext, serverUrl: string, userId: string, name = userId): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page ${userId}] ${error.message}`));
+  await page.goto(`${serverUrl}/sdk/`);
+  await page.evaluate(
+    async ({ userId, name }) => {
+      const w = window as unknown as Record<string, unknown>;
+      const sdk = await import('/sdk/confab.js' as string);
+      const res = await fetch('/api/demo/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userId, name }),
+      });
+      const { token } = await res.json();
+      const client = new sdk.ConfabClient({ url: location.origin, token, user: { id: userId, name } });
+      await client.connect();
+      w.sdk = sdk;
+      w.client = client;
+      w.token = token;
+    },
+    { userId, name },
+  );
+  return page;
+}

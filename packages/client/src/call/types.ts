@@ -1,0 +1,75 @@
+import type { CallInfo, CallSettings, CustomData, LeaveReason, Member, StreamInfo, TrackKind } from '@confab/protocol';
+
+export type { CallInfo, CallSettings, CustomData, LeaveReason, Member, StreamInfo, TrackKind };
+
+export type ConnectionQuality = 'unknown' | 'poor' | 'good' | 'excellent';
+
+/** A participant of a call, as the app sees it. Immutable: a change produces a new object. */
+export interface CallParticipant {
+  sessionId: string;
+  userId: string;
+  name: string;
+  isLocal: boolean;
+  roles: string[];
+  publishedTracks: TrackKind[];
+  audioStream?: MediaStream;
+  videoStream?: MediaStream;
+  screenShareStream?: MediaStream;
+  isSpeaking: boolean;
+  /** 0..1 */
+  audioLevel: number;
+  connectionQuality: ConnectionQuality;
+  /** What each published stream carries, with the publisher's label (seed 002). */
+  streams: StreamInfo[];
+  joinedAt: string;
+}
+
+export interface MessageEvent {
+  id: string;
+  seq: number;
+  /** The sender's user id. */
+  from: string;
+  sessionId: string;
+  data: unknown;
+  /** null when sent to everyone. */
+  to: string[] | null;
+  createdAt: string;
+}
+
+/** Every event a Call emits, with its payload. */
+export interface CallEvents {
+  'participant.joined': { participant: CallParticipant };
+  'participant.left': { participant: CallParticipant; reason: LeaveReason };
+  message: MessageEvent;
+  'track.published': { sessionId: string; kind: TrackKind };
+  'track.unpublished': { sessionId: string; kind: TrackKind };
+  'call.accepted': { userId: string };
+  'call.rejected': { userId: string; reason: string | null };
+  'call.missed': { userId: string };
+  'call.ended': Record<string, never>;
+  kicked: Record<string, never>;
+}
+
+export type MediaOption = boolean | MediaTrackConstraints;
+
+export interface GetOrCreateOptions {
+  members?: Member[];
+  custom?: CustomData;
+  settings?: CallSettings;
+  /** Ring the members now. */
+  ring?: boolean;
+}
+
+export interface JoinOptions extends GetOrCreateOptions {
+  /** Create the call if it does not exist. */
+  create?: boolean;
+  /** Publish the microphone: true, false, or constraints. Default: false (unless already enabled). */
+  audio?: MediaOption;
+  /** Publish the camera: true, false, or constraints such as { width: 1280, height: 720 }. */
+  video?: MediaOption;
+}
+
+export interface SendMessageOptions {
+  /** User ids to send to; omit to send to everyone. */
+  to?: string[];
+}

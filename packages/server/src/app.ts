@@ -1,0 +1,110 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify from 'fastify';
+import { verifyToken } from './auth/tokens.js';
+import { turnCredentials } from './auth/turn.js';
+import { BUILT_IN_CALL_TYPES } from './calls/call-types.js';
+import { CallService } from './calls/call-service.js';
+import { SessionRelay } from './calls/session-relay.js';
+import type { ServerConfig } from './config/config.js';
+import { ConfigError } from './config/config.js';
+import { resolveApiCredentials, type ApiCredentials } from './config/secrets.js';
+import { ConnectionRegistry } from './gateway/connection-registry.js';
+import { createRequestHandlers } from './gateway/request-handlers.js';
+import { WsGateway } from './gateway/ws-gateway.js';
+import { apiRoutes } from './http/api-routes.js';
+import { installErrorHandlers } from './http/errors.js';
+import { openApiDocument, registerRoutes } from './http/route-spec.js';
+import { registerStaticRoutes } from './http/static-routes.js';
+import { createLogger, type Logger } from './log.js';
+import { CallStore } from './store/call-store.js';
+import { openSqlite } from './store/database.js';
+
+export interface ConfabServer {
+  /** http://host:port as reachable from this machine. */
+  url: string;
+  port: number;
+  credentials: ApiCredentials;
+  calls: CallService;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Repository root, from src/ (tsx) or dist/ (bundle) of packages/server alike. */
+const repoRoot = path.resolve(here, '../../..');
+
+/** Starts the HTTP + WebSocket server with storage and the calls domain. */
+export async function startServer(config: ServerConfig, logger: Logger = createLogger(config.logLevel)): Promise<ConfabServer> {
+  if (config.redisUrl) throw new ConfigError('CONFAB_REDIS_URL', 'cluster mode over Redis is not implemented yet (UNIMPLEMENTED); unset it');
+  if (config.databaseUrl) throw new ConfigError('CONFAB_DATABASE_URL', 'PostgreSQL storage is not implemented yet (UNIMPLEMENTED); unset it');
+
+  const credentials = resolveApiCredentials(config.dataDir, { apiKey: config.apiKey, apiSecret: config.apiSecret });
+  const db = await openSqlite(config.dataDir);
+  const store = new CallStore(db);
+  await store.ensureCallTypes(BUILT_IN_CALL_TYPES);
+  const stale = await store.closeOpenSessions(new Date().toISOString(), 'timeout');
+  if (stale > 0) logger.info({ sessions: stale }, 'closed sessions left open by a previous run');
+
+  const verify = (token: string) => verifyToken(token, credentials);
+  const registry = new ConnectionRegistry();
+  const calls = new CallService({
+    store,
+    notifier: registry,
+    logger,
+    reconnectGraceMs: config.reconnectGraceMs,
+    iceServersFor: (userId) =>
+      config.turnSecret ? [turnCredentials(config.turnSecret, config.turnUrls, userId, config.turnTtlSeconds)] : [],
+  });
+  const relay = new SessionRelay(calls, store, registry);
+  const gateway = new WsGateway({
+    handlers: createRequestHandlers(calls, relay),
+    registry,
+    verify,
+    onConnectionClosed: (id) => calls.connectionClosed(id),
+    allowedOrigins: config.allowedOrigins,
+    logger,
+  });
+
+  const app = Fastify({ bodyLimit: 1024 * 1024, return503OnClosing: true });
+  installErrorHandlers(app, logger);
+  let draining = false;
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    if (draining) return reply.code(503).send({ status: 'draining' });
+    return { status: 'ready' };
+  });
+  const routes = apiRoutes({ calls, credentials, verify, demo: config.demo });
+  registerRoutes(app, routes);
+  const openapi = openApiDocument(routes, { title: 'Confab REST API', version: '1' });
+  app.get('/api/v1/openapi.json', async () => openapi);
+  await registerStaticRoutes(app, {
+    webDir: config.webDir ?? path.join(repoRoot, 'apps/web/dist'),
+    sdkFile: config.sdkFile ?? path.join(repoRoot, 'packages/client/dist/confab.js'),
+  });
+  gateway.attach(app.server);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info({ port, dataDir: config.dataDir, demo: config.demo }, 'confab server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    credentials,
+    calls,
+    logger,
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        await gateway.close();
+        calls.close();
+        await app.close();
+        await db.destroy();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  type CallInfo,
+  type CallSettings,
+  type CustomData,
+  type IceServer,
+  type LeaveReason,
+  type Member,
+  MAX_CUSTOM_DATA_BYTES,
+  type RequestPayload,
+  type RequestResult,
+  type ServerEvent,
+} from '@confab/protocol';
+import { assertCallAllowed } from '../auth/tokens.js';
+import { ServiceError } from '../errors.js';
+import type { CallRecord, CallStore } from '../store/call-store.js';
+import { DEFAULT_RING_TIMEOUT_MS, type CallType } from './call-types.js';
+import { PUBLISH_CAPABILITY, requireCapability, rolesInCall } from './permissions.js';
+import { KeyedSerialQueue } from './serial-queue.js';
+import { type ActiveCall, type Caller, type LiveSession, type Notifier, toParticipant } from './types.js';
+
+export interface CallServiceOptions {
+  store: CallStore;
+  notifier: Notifier;
+  logger: Logger;
+  reconnectGraceMs: number;
+  iceServersFor: (userId: string) => IceServer[];
+}
+
+function jsonSize(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
+}
+
+function checkCustom(custom: CustomData | undefined, what: string): void {
+  if (custom !== undefined && jsonSize(custom) > MAX_CUSTOM_DATA_BYTES) {
+    throw new ServiceError('INVALID_ARGUMENT', `${what} is larger than ${MAX_CUSTOM_DATA_BYTES} bytes`);
+  }
+}
+
+/**
+ * The calls domain: call lifecycle, membership and live sessions. Plain logic over a store and a
+ * notifier; the gateway calls it with an authenticated Caller.
+ */
+export class CallService {
+  /** Calls with live sessions, by cid. */
+  readonly active = new Map<string, ActiveCall>();
+  /** Sessions per signalling connection, to find the caller's session and to clean up on close. */
+  private readonly byConnection = new Map<string, Set<LiveSession>>();
+  private readonly queue = new KeyedSerialQueue();
+
+  constructor(private readonly opts: CallServiceOptions) {}
+
+  // ---- reading and creating calls -------------------------------------------------------------
+
+  private async loadType(name: string): Promise<CallType> {
+    const type = await this.opts.store.getCallType(name);
+    if (!type) throw new ServiceError('NOT_FOUND', `call type "${name}" does not exist`);
+    return type;
+  }
+
+  private async loadCall(cid: string): Promise<{ record: CallRecord; members: Member[] } | null> {
+    const live = this.active.get(cid);
+    if (live) return { record: live.record, members: live.members };
+    const record = await this.opts.store.getCall(cid);
+    if (!record) return null;
+    return { record, members: await this.opts.store.getMembers(cid) };
+  }
+
+  toCallInfo(record: CallRecord, type: CallType, members: Member[]): CallInfo {
+    const max = Math.min(record.settings.maxParticipants ?? type.maxParticipants, type.maxParticipants);
+    return {
+      type: record.type,
+      id: record.id,
+      cid: record.cid,
+      createdBy: record.createdBy,
+      custom: record.custom,
+      settings: { ringTimeoutMs: record.settings.ringTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS, maxParticipants: max },
+      members,
+      mediaPath: type.mediaPath,
+      createdAt: record.createdAt,
+      endedAt: record.endedAt,
+      participantCount: this.active.get(record.cid)?.sessions.size ?? 0,
+    };
+  }
+
+  async get(caller: Pick<Caller, 'callCids'>, typeName: string, id: string): Promise<CallInfo> {
+    const cid = `${typeName}:${id}`;
+    assertCallAllowed(caller, cid);
+    const type = await this.loadType(typeName);
+    const loaded = await this.loadCall(cid);
+    if (!loaded) throw new ServiceError('NOT_FOUND', `call ${cid} does not exist`);
+    return this.toCallInfo(loaded.record, type, loaded.members);
+  }
+
+  async getOrCreate(
+    caller: Pick<Caller, 'userId' | 'role' | 'callCids'>,
+    p: { type: string; id: string; members?: Member[]; custom?: CustomData; settings?: CallSettings },
+  ): Promise<{ call: CallInfo; created: boolean; record: CallRecord; type: CallType }> {
+    const cid = `${p.type}:${p.id}`;
+    assertCallAllowed(caller, cid);
+    const type = await this.loadType(p.type);
+    const existing = await this.loadCall(cid);
+    if (existing) return { call: this.toCallInfo(existing.record, type, existing.members), created: false, record: existing.record, type };
+    requireCapability(type, [caller.role], 'create-call');
+    checkCustom(p.custom, 'custom');
+    for (const m of p.members ?? []) checkCustom(m.custom, `member ${m.userId} custom`);
+    const members = dedupeMembers(p.members ?? []);
+    const record: CallRecord = {
+      cid,
+      type: p.type,
+      id: p.id,
+      createdBy: caller.userId,
+      custom: p.custom ?? {},
+      settings: p.settings ?? {},
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      endedAt: null,
+    };
+    const created = await this.opts.store.createCall(record, members);
+    // Lost a race with another creator: return what they stored.
+    const stored = created ? { record, members } : (await this.loadCall(cid))!;
+    return { call: this.toCallInfo(stored.record, type, stored.members), created, record: stored.record, type };
+  }
+
+  // ---- joining and leaving --------------------------------------------------------------------
+
+  async join(caller: Caller, p: RequestPayload<'call.join'>): Promise<RequestResult<'call.join'>> {
+    const cid = `${p.type}:${p.id}`;
+    assertCallAllowed(caller, cid);
+    return this.queue.run(cid, async () => {
+      let record: CallRecord;
+      let type: CallType;
+      let members: Member[];
+      if (p.create) {
+        ({ record, type } = await this.getOrCreate(caller, p));
+        members = this.active.get(cid)?.members ?? (await this.opts.store.getMembers(cid));
+      } else {
+        type = await this.loadType(p.type);
+        const loaded = await this.loadCall(cid);
+        if (!loaded) throw new ServiceError('NOT_FOUND', `call ${cid} does not exist; join with create: true to create it`);
+        ({ record, members } = loaded);
+      }
+      if (record.endedAt) throw new ServiceError('CONFLICT', `call ${cid} has ended and cannot be joined`);
+      const roles = rolesInCall(caller, record, members);
+      requireCapability(type, roles, 'join-call');
+      for (const kind of p.publish?.publishedTracks ?? []) requireCapability(type, roles, PUBLISH_CAPABILITY[kind]);
+      if (type.audioOnly && p.publish?.publishedTracks.some((k) => k !== 'audio')) {
+        throw new ServiceError('INVALID_ARGUMENT', `${type.name} calls are audio only`);
+      }
+      if (type.mediaPath === 'sfu') {
+        throw new ServiceError('UNIMPLEMENTED', `${type.name} calls go through the SFU, which is not available on this server yet`);
+      }
+      const call = this.active.get(cid) ?? { record, type, members, sessions: new Map(), lastSeq: await this.opts.store.lastMessageSeq(cid) };
+      const info = this.toCallInfo(record, type, members);
+      if (call.sessions.size >= info.settings.maxParticipants) {
+        throw new ServiceError('CALL_FULL', `call ${cid} is full (${info.settings.maxParticipants} participants)`);
+      }
+      this.active.set(cid, call);
+      const session: LiveSession = {
+        sessionId: randomUUID(),
+        cid,
+        userId: caller.userId,
+        name: caller.name,
+        roles,
+        connectionId: caller.connectionId,
+        publishedTracks: [...new Set(p.publish?.publishedTracks ?? [])],
+        streams: p.publish?.streams ?? [],
+        joinedAt: new Date().toISOString(),
+        graceTimer: null,
+      };
+      call.sessions.set(session.sessionId, session);
+      this.indexSession(session);
+      try {
+        await this.opts.store.insertSession({ ...session, leftAt: null, leaveReason: null });
+        await this.opts.store.markCallStarted(cid, session.joinedAt);
+      } catch (error) {
+        this.dropSession(call, session);
+        throw error;
+      }
+      this.opts.logger.info({ cid, sessionId: session.sessionId, userId: caller.userId }, 'participant joined');
+      this.broadcast(call, { type: 'participant.joined', payload: { cid, participant: toParticipant(session) } }, session.sessionId);
+      return {
+        call: { ...info, participantCount: call.sessions.size },
+        sessionId: session.sessionId,
+        participants: [...call.sessions.values()].map(toParticipant),
+        iceServers: this.opts.iceServersFor(caller.userId),
+        mediaPath: type.mediaPath,
+      };
+    });
+  }
+
+  async leave(caller: Caller, cid: string): Promise<void> {
+    const session = this.sessionOf(caller, cid);
+    await this.removeSession(session, 'left');
+  }
+
+  /** The signalling connection closed: its sessions wait out the grace period, then time out. */
+  connectionClosed(connectionId: string): void {
+    const sessions = this.byConnection.get(connectionId);
+    if (!sessions) return;
+    this.byConnection.delete(connectionId);
+    for (const session of sessions) {
+      session.connectionId = null;
+      session.graceTimer = setTimeout(() => {
+        session.graceTimer = null;
+        void this.removeSession(session, 'timeout').catch((error) =>
+          this.opts.logger.error({ err: error, sessionId: session.sessionId }, 'failed to remove timed-out session'),
+        );
+      }, this.opts.reconnectGraceMs);
+      session.graceTimer.unref?.();
+    }
+  }
+
+  /** Removes a session from its call, records it, and tells the others why it left. */
+  async removeSession(session: LiveSession, reason: LeaveReason): Promise<void> {
+    const call = this.active.get(session.cid);
+    if (!call || call.sessions.get(session.sessionId) !== session) return;
+    this.dropSession(call, session);
+    this.opts.logger.info({ cid: session.cid, sessionId: session.sessionId, reason }, 'participant left');
+    this.broadcast(call, {
+      type: 'participant.left',
+      payload: { cid: session.cid, sessionId: session.sessionId, userId: session.userId, reason },
+    });
+    await this.opts.store.markSessionLeft(session.sessionId, new Date().toISOString(), reason);
+  }
+
+  private dropSession(call: ActiveCall, session: LiveSession): void {
+    if (session.graceTimer) clearTimeout(session.graceTimer);
+    session.graceTimer = null;
+    call.sessions.delete(session.sessionId);
+    if (session.connectionId) {
+      const set = this.byConnection.get(session.connectionId);
+      set?.delete(session);
+      if (set?.size === 0) this.byConnection.delete(session.connectionId);
+    }
+    if (call.sessions.size === 0) this.active.delete(call.record.cid);
+  }
+
+  private indexSession(session: LiveSession): void {
+    if (!session.connectionId) return;
+    let set = this.byConnection.get(session.connectionId);
+    if (!set) this.byConnection.set(session.connectionId, (set = new Set()));
+    set.add(session);
+  }
+
+  // ---- lookups used by the relay --------------------------------------------------------------
+
+  /** The caller's session in `cid` on this connection; NOT_FOUND when it has not joined. */
+  sessionOf(caller: Pick<Caller, 'connectionId'>, cid: string): LiveSession {
+    for (const s of this.byConnection.get(caller.connectionId) ?? []) if (s.cid === cid) return s;
+    throw new ServiceError('NOT_FOUND', `you have not joined call ${cid}`);
+  }
+
+  activeCall(cid: string): ActiveCall {
+    const call = this.active.get(cid);
+    if (!call) throw new ServiceError('NOT_FOUND', `call ${cid} has no participants`);
+    return call;
+  }
+
+  /** Sends an event to every connected session of a call, except `exceptSessionId`. */
+  broadcast(call: ActiveCall, event: ServerEvent, exceptSessionId?: string): void {
+    for (const s of call.sessions.values()) {
+      if (s.sessionId !== exceptSessionId && s.connectionId) this.opts.notifier.toConnection(s.connectionId, event);
+    }
+  }
+
+  get sessionCount(): number {
+    let n = 0;
+    for (const c of this.active.values()) n += c.sessions.size;
+    return n;
+  }
+
+  /** Clears every timer (server shutdown). Sessions stay open in storage and are closed on next start. */
+  close(): void {
+    for (const call of this.active.values()) {
+      for (const s of call.sessions.values()) if (s.graceTimer) clearTimeout(s.graceTimer);
+    }
+    this.active.clear();
+    this.byConnection.clear();
+  }
+}
+
+function dedupeMembers(members: Member[]): Member[] {
+  const byId = new Map<string, Member>();
+  for (const m of members) byId.set(m.userId, m);
+  return [...byId.values()];
+}

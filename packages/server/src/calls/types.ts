@@ -1,0 +1,57 @@
+import type { Participant, ServerEvent, StreamInfo, TrackKind } from '@confab/protocol';
+import type { Role } from '../auth/tokens.js';
+import type { CallRecord } from '../store/call-store.js';
+import type { Member } from '@confab/protocol';
+import type { CallType } from './call-types.js';
+
+/** Who is asking: the verified token of one signalling connection. */
+export interface Caller {
+  userId: string;
+  name: string;
+  role: Role;
+  callCids: string[] | null;
+  connectionId: string;
+}
+
+/** How the calls layer reaches clients; the gateway (or the cluster bus) implements it. */
+export interface Notifier {
+  toConnection(connectionId: string, event: ServerEvent): void;
+  toUser(userId: string, event: ServerEvent): void;
+}
+
+/** A participant's live session in a call, held in memory while the call is active. */
+export interface LiveSession {
+  sessionId: string;
+  cid: string;
+  userId: string;
+  name: string;
+  roles: string[];
+  /** null while the WebSocket is gone and the grace period runs. */
+  connectionId: string | null;
+  publishedTracks: TrackKind[];
+  streams: StreamInfo[];
+  joinedAt: string;
+  graceTimer: NodeJS.Timeout | null;
+}
+
+/** A call with at least one session, in memory. */
+export interface ActiveCall {
+  record: CallRecord;
+  type: CallType;
+  members: Member[];
+  sessions: Map<string, LiveSession>;
+  /** Last message sequence number handed out. */
+  lastSeq: number;
+}
+
+export function toParticipant(s: LiveSession): Participant {
+  return {
+    sessionId: s.sessionId,
+    userId: s.userId,
+    name: s.name,
+    roles: [...s.roles],
+    publishedTracks: [...s.publishedTracks],
+    streams: s.streams.map((x) => ({ ...x })),
+    joinedAt: s.joinedAt,
+  };
+}

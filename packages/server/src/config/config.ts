@@ -1,0 +1,137 @@
+import os from 'node:os';
+import path from 'node:path';
+
+/** Server configuration, read from the environment (CONTRACT.md §2). */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  apiKey: string | undefined;
+  apiSecret: string | undefined;
+  demo: boolean;
+  rtcUdpPort: number;
+  publicIp: string;
+  redisUrl: string | undefined;
+  databaseUrl: string | undefined;
+  turnSecret: string | undefined;
+  turnUrls: string[];
+  turnTtlSeconds: number;
+  /** How long a session whose WebSocket dropped is kept before others see it leave (reason timeout). */
+  reconnectGraceMs: number;
+  logLevel: string;
+  webDir: string | undefined;
+  sdkFile: string | undefined;
+  /** Allowed `Origin` values for WebSocket upgrades; empty means any origin. */
+  allowedOrigins: string[];
+}
+
+/** A configuration problem, reported as one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readPort(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a port number 0-65535, got "${raw}"`);
+  const n = Number(raw);
+  if (n > 65535) throw new ConfigError(name, `must be a port number 0-65535, got "${raw}"`);
+  return n;
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(name, `must be an integer ${min}-${max}, got "${raw}"`);
+  return n;
+}
+
+function readBool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be 1 or 0, got "${raw}"`);
+}
+
+function readOptional(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw === '' ? undefined : raw;
+}
+
+function readIp(env: Env, name: string): string | undefined {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return undefined;
+  if (!/^(\d{1,3})(\.\d{1,3}){3}$/.test(raw) && !/^[0-9a-fA-F:]+$/.test(raw)) {
+    throw new ConfigError(name, `must be an IP address, got "${raw}"`);
+  }
+  return raw;
+}
+
+function readUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = readOptional(env, name);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL, got "${raw}"`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(name, `must start with ${protocols.join(' or ')}`);
+  return raw;
+}
+
+/** The first non-internal IPv4 address of this machine, or loopback when there is none. */
+export function detectPublicIp(): string {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): ServerConfig {
+  const production = env.NODE_ENV === 'production';
+  const host = readOptional(env, 'HOST') ?? '0.0.0.0';
+  const turnUrls = (readOptional(env, 'CONFAB_TURN_URLS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const url of turnUrls) {
+    if (!/^(turns?|stun):/.test(url)) throw new ConfigError('CONFAB_TURN_URLS', `"${url}" must start with turn:, turns: or stun:`);
+  }
+  const turnSecret = readOptional(env, 'CONFAB_TURN_SECRET');
+  if (turnSecret && turnUrls.length === 0) throw new ConfigError('CONFAB_TURN_URLS', 'must be set when CONFAB_TURN_SECRET is set');
+  const apiKey = readOptional(env, 'CONFAB_API_KEY');
+  const apiSecret = readOptional(env, 'CONFAB_API_SECRET');
+  if ((apiKey === undefined) !== (apiSecret === undefined)) {
+    throw new ConfigError(apiKey ? 'CONFAB_API_SECRET' : 'CONFAB_API_KEY', 'CONFAB_API_KEY and CONFAB_API_SECRET must be set together');
+  }
+  if (apiSecret !== undefined && apiSecret.length < 16) throw new ConfigError('CONFAB_API_SECRET', 'must be at least 16 characters');
+  return {
+    port: readPort(env, 'PORT', 3000),
+    host,
+    dataDir: path.resolve(readOptional(env, 'CONFAB_DATA_DIR') ?? './data'),
+    apiKey,
+    apiSecret,
+    demo: readBool(env, 'CONFAB_DEMO', !production),
+    rtcUdpPort: readPort(env, 'CONFAB_RTC_UDP_PORT', 3001),
+    publicIp: readIp(env, 'CONFAB_PUBLIC_IP') ?? detectPublicIp(),
+    redisUrl: readUrl(env, 'CONFAB_REDIS_URL', ['redis:', 'rediss:']),
+    databaseUrl: readUrl(env, 'CONFAB_DATABASE_URL', ['postgres:', 'postgresql:']),
+    turnSecret,
+    turnUrls,
+    turnTtlSeconds: readInt(env, 'CONFAB_TURN_TTL', 86400, 60, 7 * 86400),
+    reconnectGraceMs: readInt(env, 'CONFAB_RECONNECT_GRACE_MS', 15000, 0, 600_000),
+    logLevel: readOptional(env, 'CONFAB_LOG_LEVEL') ?? (env.DEBUG?.startsWith('confab') ? 'debug' : 'info'),
+    webDir: readOptional(env, 'CONFAB_WEB_DIR'),
+    sdkFile: readOptional(env, 'CONFAB_SDK_FILE'),
+    allowedOrigins: (readOptional(env, 'CONFAB_ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}
