@@ -1,0 +1,17 @@
+export { useObservableValue } from './use-observable-value.js';
+export { CallProvider, useCall } from './call-context.js';
+export {
+  useCallingState,
+  useParticipants,
+  useLocalParticipant,
+  useRemoteParticipants,
+  useSourceStatus,
+  useCallEvent,
+  type ObservableSource,
+} from './call-hooks.js';
+export {
+  ParticipantVideo,
+  ParticipantAudio,
+  type ParticipantVideoProps,
+  type ParticipantAudioProps,
+} from './media-elements.js';
