@@ -147,7 +147,7 @@ export class Call {
     for (const source of this.sources) {
       if (source.track) await transport.setLocalTrack(source.kind, source.track, source.stream);
     }
-    for (const p of result.participants) transport.addParticipant(p.sessionId);
+    for (const p of result.participants) transport.addParticipant(p.sessionId, { initiate: true });
     this.stats.start();
   }
 

@@ -15,7 +15,13 @@ interface LocalSource {
   stream: MediaStream;
 }
 
-/** Full mesh: one PeerLink per remote participant, every local source sent on each. */
+/**
+ * Full mesh: one PeerLink per remote participant, every local source sent on each. The newcomer
+ * offers to everyone already in the call; the others create their link when that offer arrives.
+ * Renegotiations later (mute, screen share) may start on either side: perfect negotiation settles
+ * collisions. Starting with one offerer per pair avoids the join-time collisions in which Chromium
+ * sometimes stops gathering candidates after an implicit rollback (seen with four pages joining).
+ */
 export class P2pTransport extends Emitter<TransportEvents> implements MediaTransport {
   readonly mediaPath = 'p2p' as const;
   private readonly links = new Map<string, PeerLink>();
@@ -47,8 +53,9 @@ export class P2pTransport extends Emitter<TransportEvents> implements MediaTrans
     return link;
   }
 
-  addParticipant(sessionId: string): void {
-    if (!this.closed && sessionId !== this.opts.localSessionId) this.link(sessionId);
+  addParticipant(sessionId: string, options: { initiate?: boolean } = {}): void {
+    if (this.closed || sessionId === this.opts.localSessionId || !options.initiate) return;
+    this.link(sessionId).initiate();
   }
 
   removeParticipant(sessionId: string): void {

@@ -124,6 +124,18 @@ export class PeerLink {
     if (track) this.senders.set(kind, this.pc.addTrack(track, stream));
   }
 
+  /**
+   * Makes this side the offerer of the first negotiation: it offers to receive audio and video
+   * even when it sends neither, so the other side can answer with its tracks in one round trip.
+   */
+  initiate(): void {
+    if (this.closed) return;
+    for (const kind of ['audio', 'video'] as const) {
+      const sending = this.pc.getTransceivers().some((t) => t.receiver.track.kind === kind);
+      if (!sending) this.pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+  }
+
   restartIce(): void {
     if (!this.closed) this.pc.restartIce();
   }

@@ -30,8 +30,11 @@ export interface MediaTransport extends Pick<Emitter<TransportEvents>, 'on' | 'o
   readonly mediaPath: 'p2p' | 'sfu';
   /** Publishes, replaces, or (null) stops sending a local source. The stream keeps its id throughout. */
   setLocalTrack(kind: TrackKind, track: MediaStreamTrack | null, stream: MediaStream): Promise<void>;
-  /** A remote participant is in the call. */
-  addParticipant(sessionId: string): void;
+  /**
+   * A remote participant is in the call. `initiate`: this side starts the media negotiation with
+   * it (true for the participants a newcomer finds when joining).
+   */
+  addParticipant(sessionId: string, options?: { initiate?: boolean }): void;
   removeParticipant(sessionId: string): void;
   /** Signalling addressed to this transport, from a participant (p2p) or the server (sfu). */
   handleSignal(from: string, signal: PeerSignal): Promise<void>;

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startTestServer, type TestServer } from './helpers/test-server.js';
+
+describe('HTTP and REST API', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  const json = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${t.url}${path}`, init);
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    json(path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('answers health and readiness', async () => {
+    assert.deepEqual(await json('/healthz'), { status: 200, body: { status: 'ok' } });
+    assert.equal((await json('/readyz')).status, 200);
+  });
+
+  it('hands out demo tokens that work on the REST API', async () => {
+    const { status, body } = await post('/api/demo/token', { userId: 'alice', name: 'Alice' });
+    assert.equal(status, 200);
+    const auth = { authorization: `Bearer ${body.token}` };
+    const created = await post('/api/v1/calls/p2p/rest-call', { custom: { topic: 'x' } }, auth);
+    assert.equal(created.status, 200);
+    assert.equal(created.body.created, true);
+    assert.equal(created.body.call.createdBy, 'alice');
+    const read = await json('/api/v1/calls/p2p/rest-call', { headers: auth });
+    assert.deepEqual(read.body.call.custom, { topic: 'x' });
+    const participants = await json('/api/v1/calls/p2p/rest-call/participants', { headers: auth });
+    assert.deepEqual(participants.body, { participants: [] });
+  });
+
+  it('refuses a bad demo request with INVALID_ARGUMENT', async () => {
+    const { status, body } = await post('/api/demo/token', { userId: 'has space' });
+    assert.equal(status, 400);
+    assert.equal(body.error.code, 'INVALID_ARGUMENT');
+  });
+
+  it('answers errors as {error:{code,message}} with a fitting status', async () => {
+    assert.deepEqual((await json('/api/v1/calls/p2p/x')).body.error.code, 'UNAUTHENTICATED');
+    assert.equal((await json('/api/v1/calls/p2p/x')).status, 401);
+    const bad = await json('/api/v1/calls/p2p/x', { headers: { authorization: 'Bearer nope' } });
+    assert.equal(bad.status, 401);
+    const token = await t.token('bob');
+    const missing = await json('/api/v1/calls/p2p/missing', { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.body.error.code, 'NOT_FOUND');
+    const unknown = await json('/api/v1/nothing-here');
+    assert.equal(unknown.status, 404);
+    const broken = await json('/api/demo/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+    assert.equal(broken.status, 400);
+    assert.equal(broken.body.error.code, 'INVALID_ARGUMENT');
+    assert.equal(JSON.stringify(broken.body).includes('at '), false);
+  });
+
+  it('refuses a body over the limit', async () => {
+    const { status, body } = await post('/api/demo/token', { userId: 'a', pad: 'x'.repeat(2 * 1024 * 1024) });
+    assert.equal(status, 400);
+    assert.equal(body.error.code, 'INVALID_ARGUMENT');
+  });
+
+  it('mints tokens for app servers with the API key and secret', async () => {
+    const { apiKey, apiSecret } = t.server.credentials;
+    const basic = `Basic ${Buffer.from(`${apiKey}:${apiSecret}`).toString('base64')}`;
+    const ok = await post('/api/v1/tokens', { userId: 'carol', role: 'host', ttlSeconds: 60 }, { authorization: basic });
+    assert.equal(ok.status, 200);
+    assert.ok(ok.body.token);
+    const wrong = await post('/api/v1/tokens', { userId: 'carol' }, { authorization: `Basic ${Buffer.from(`${apiKey}:nope`).toString('base64')}` });
+    assert.equal(wrong.status, 401);
+  });
+
+  it('serves an OpenAPI document of the REST API', async () => {
+    const { body } = await json('/api/v1/openapi.json');
+    assert.equal(body.openapi, '3.1.0');
+    assert.ok(body.paths['/api/v1/calls/{type}/{id}'].get);
+    assert.ok(body.paths['/api/v1/calls/{type}/{id}'].post.requestBody);
+    assert.ok(body.paths['/api/v1/tokens'].post);
+  });
+});
+
+describe('demo mode off', () => {
+  it('has no demo token endpoint', async () => {
+    const t = await startTestServer({ CONFAB_DEMO: '0' });
+    try {
+      const res = await fetch(`${t.url}/api/demo/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"userId":"a"}' });
+      assert.equal(res.status, 404);
+    } finally {
+      await t.stop();
+    }
+  });
+});
