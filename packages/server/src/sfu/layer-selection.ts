@@ -143,8 +143,8 @@ export class DownlinkEstimator {
   update(nowMs: number, sentBitrate: number): number {
     const dt = this.lastUpdate === 0 ? 0 : Math.min(5, (nowMs - this.lastUpdate) / 1000);
     this.lastUpdate = nowMs;
-    const lossFresh = nowMs - this.lossAt < 5000;
-    const rembFresh = nowMs - this.rembAt < 5000;
+    const lossFresh = this.lossAt > 0 && nowMs - this.lossAt < 5000;
+    const rembFresh = this.rembAt > 0 && nowMs - this.rembAt < 5000;
     if (lossFresh && this.loss > 0.1 && sentBitrate > 0) {
       this.budget = Math.min(this.budget, sentBitrate * (1 - 0.5 * this.loss));
     } else if (rembFresh && sentBitrate > 0 && this.remb < sentBitrate * 0.9) {
