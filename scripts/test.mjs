@@ -44,17 +44,11 @@ function findTests(dir, pattern, out = []) {
   return out.sort();
 }
 
-const TYPECHECKED = ['packages/protocol', 'packages/server', 'packages/client', 'packages/react', 'apps/web', 'e2e', 'bench'];
-
 ensureSystemPackages();
 console.log('test: building ...');
 if (run(process.execPath, ['scripts/build.mjs']) !== 0) fail('build failed');
 console.log('test: typechecking ...');
-const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
-for (const project of TYPECHECKED) {
-  if (!fs.existsSync(path.join(root, project, 'tsconfig.json'))) continue;
-  if (run(process.execPath, [tsc, '-p', project]) !== 0) fail(`typecheck of ${project} failed`);
-}
+if (run(process.execPath, ['scripts/typecheck.mjs']) !== 0) fail('typecheck failed');
 
 const requested = process.argv.slice(2);
 const files = requested.length

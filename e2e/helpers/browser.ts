@@ -32,6 +32,8 @@ export function launchBrowser(): Promise<Browser> {
  * test can check that leaving released them; and a way to count decoded frames of a stream.
  */
 const INSTRUMENTATION = `(() => {
+  // tsx compiles test files with keepNames; functions handed to page.evaluate may call __name.
+  globalThis.__name = globalThis.__name || ((f) => f);
   const t = (window.__confabTest = { pcs: [], tracks: [], videos: {} });
   const Orig = window.RTCPeerConnection;
   if (Orig) {
