@@ -1,4 +1,5 @@
 import {
+  CallingState,
   CALL_ID_PATTERN,
   CALL_TYPE_PATTERN,
   type CallInfo,
@@ -22,6 +23,8 @@ export interface ConfabClientOptions {
   tokenProvider?: () => Promise<string>;
   /** The user the token is for; the server's view (the token's `sub`) wins. */
   user?: { id: string; name?: string };
+  /** Answer a ring with reject('busy') while already in a call (default true). */
+  rejectCallWhenBusy?: boolean;
 }
 
 export interface ClientEvents {
@@ -48,6 +51,9 @@ const CALL_EVENTS: readonly CallScopedEvent[] = [
   'kicked',
 ] satisfies readonly Exclude<EventName, 'connection.ok' | 'call.ring'>[];
 
+/** States in which this client counts as busy in a call. */
+const BUSY_STATES = new Set<CallingState>([CallingState.JOINING, CallingState.JOINED, CallingState.RECONNECTING, CallingState.MIGRATING, CallingState.OFFLINE]);
+
 /** The entry point of the SDK: one signalling connection, and the calls on it. */
 export class ConfabClient {
   readonly url: string;
@@ -58,6 +64,7 @@ export class ConfabClient {
   private connection: SignalConnection | null = null;
   private connecting: Promise<void> | null = null;
   private userInfo: { id: string; name?: string } | null;
+  private readonly rejectCallWhenBusy: boolean;
 
   constructor(options: ConfabClientOptions = {}) {
     if (!options.token && !options.tokenProvider) {
@@ -69,6 +76,7 @@ export class ConfabClient {
     this.token = options.token;
     this.tokenProvider = options.tokenProvider;
     this.userInfo = options.user ? { ...options.user } : null;
+    this.rejectCallWhenBusy = options.rejectCallWhenBusy ?? true;
   }
 
   /** The connected user (from the server once connected). */
@@ -129,8 +137,15 @@ export class ConfabClient {
   }
 
   private onRing(info: CallInfo, from: { userId: string; name: string }): void {
+    const existing = this.calls.get(info.cid);
+    if (existing && existing.state.callingState !== CallingState.IDLE && existing.state.callingState !== CallingState.RINGING) return;
+    const busy = [...this.calls.values()].some((c) => c !== existing && BUSY_STATES.has(c.state.callingState));
     const call = this.call(info.type, info.id);
     call.markRinging(info);
+    if (busy && this.rejectCallWhenBusy) {
+      call.reject('busy').catch(() => undefined);
+      return;
+    }
     this.emitter.emit('call.ring', { call, from });
   }
 

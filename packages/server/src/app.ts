@@ -5,6 +5,7 @@ import { verifyToken } from './auth/tokens.js';
 import { turnCredentials } from './auth/turn.js';
 import { BUILT_IN_CALL_TYPES } from './calls/call-types.js';
 import { CallService } from './calls/call-service.js';
+import { RingService } from './calls/ring-service.js';
 import { SessionRelay } from './calls/session-relay.js';
 import type { ServerConfig } from './config/config.js';
 import { ConfigError } from './config/config.js';
@@ -18,6 +19,7 @@ import { openApiDocument, registerRoutes } from './http/route-spec.js';
 import { registerStaticRoutes } from './http/static-routes.js';
 import { createLogger, type Logger } from './log.js';
 import { CallStore } from './store/call-store.js';
+import { RingStore } from './store/ring-store.js';
 import { openSqlite } from './store/database.js';
 
 export interface ConfabServer {
@@ -57,11 +59,15 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
       config.turnSecret ? [turnCredentials(config.turnSecret, config.turnUrls, userId, config.turnTtlSeconds)] : [],
   });
   const relay = new SessionRelay(calls, store, registry);
+  const ringStore = new RingStore(db);
+  await ringStore.closeStale(new Date().toISOString());
+  const rings = new RingService({ calls, store: ringStore, notifier: registry, channels: [], logger });
   const gateway = new WsGateway({
-    handlers: createRequestHandlers(calls, relay),
+    handlers: createRequestHandlers(calls, relay, rings),
     registry,
     verify,
     onConnectionClosed: (id) => calls.connectionClosed(id),
+    onUserConnected: (userId, connectionId) => void rings.onUserConnected(userId, connectionId).catch(() => undefined),
     allowedOrigins: config.allowedOrigins,
     logger,
   });
@@ -74,7 +80,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     if (draining) return reply.code(503).send({ status: 'draining' });
     return { status: 'ready' };
   });
-  const routes = apiRoutes({ calls, credentials, verify, demo: config.demo });
+  const routes = apiRoutes({ calls, callStore: store, ringStore, credentials, verify, demo: config.demo });
   registerRoutes(app, routes);
   const openapi = openApiDocument(routes, { title: 'Confab REST API', version: '1' });
   app.get('/api/v1/openapi.json', async () => openapi);
@@ -100,6 +106,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
       closing ??= (async () => {
         draining = true;
         await gateway.close();
+        rings.close();
         calls.close();
         await app.close();
         await db.destroy();

@@ -40,6 +40,8 @@ export class Call {
   private readonly stats: StatsManager;
   private transport: MediaTransport | null = null;
   private sessionId: string | null = null;
+  /** This client rang the call's members; leave() then cancels an unanswered ring. */
+  private rang = false;
 
   constructor(
     readonly type: string,
@@ -80,6 +82,7 @@ export class Call {
   async getOrCreate(options: GetOrCreateOptions = {}): Promise<{ call: CallInfo; created: boolean }> {
     const result = await this.host.request('call.getOrCreate', { type: this.type, id: this.id, ...options });
     this.store.setCall(result.call);
+    if (options.ring) this.rang = true;
     return result;
   }
 
@@ -108,6 +111,7 @@ export class Call {
         ...rest,
         publish: publishStateOf(this.sources),
       });
+      if (options.ring) this.rang = true;
       await this.startMedia(result);
       this.store.transition(CallingState.JOINED, 'joined');
     } catch (error) {
@@ -163,7 +167,7 @@ export class Call {
   leave(): Promise<void> {
     return this.queue.run(async () => {
       if (this.state.callingState === CallingState.LEFT) return;
-      if (this.sessionId && this.host.connected) {
+      if ((this.sessionId || this.rang) && this.host.connected) {
         await this.host.request('call.leave', { cid: this.cid }).catch((error) => debug('call', 'leave not acknowledged', error));
       }
       this.dispose('leave()');
@@ -183,19 +187,26 @@ export class Call {
 
   // ---- ringing and call control -----------------------------------------------------------------
 
-  async ring(): Promise<void> {
-    await this.host.request('call.ring', { cid: this.cid });
+  /** Rings the call's members who are not in it; resolves with the user ids now ringing. */
+  async ring(): Promise<string[]> {
+    const { ringing } = await this.host.request('call.ring', { cid: this.cid });
+    this.rang = true;
+    return ringing;
   }
 
-  async accept(): Promise<void> {
+  /** Callee: takes a ringing call (the user's other devices stop ringing) and joins it. */
+  async accept(options: JoinOptions = {}): Promise<void> {
     await this.host.request('call.accept', { cid: this.cid });
-    await this.join();
+    await this.join(options);
   }
 
+  /** Callee: declines a ringing call; every device of the user stops ringing; the call is LEFT. */
   async reject(reason?: string): Promise<void> {
     await this.host.request('call.reject', reason === undefined ? { cid: this.cid } : { cid: this.cid, reason });
+    await this.queue.run(async () => this.dispose('rejected'));
   }
 
+  /** Ends the call for everyone (creator, admin or host; others get FORBIDDEN). */
   async endCall(): Promise<void> {
     await this.host.request('call.end', { cid: this.cid });
   }
@@ -299,8 +310,10 @@ export class Call {
     'call.accepted': ({ userId }) => this.events.emit('call.accepted', { userId }),
     'call.rejected': ({ userId, reason }) => this.events.emit('call.rejected', { userId, reason }),
     'call.missed': ({ userId }) => this.events.emit('call.missed', { userId }),
-    'call.ring.stopped': () => {
-      if (this.state.callingState === CallingState.RINGING) this.store.transition(CallingState.IDLE, 'ringing stopped');
+    'call.ring.stopped': ({ reason }) => {
+      if (this.state.callingState !== CallingState.RINGING) return;
+      if (reason === 'ended') this.dispose('call ended while ringing');
+      else this.store.transition(CallingState.IDLE, `ringing stopped (${reason})`);
     },
     'call.ended': () => {
       this.events.emit('call.ended', {});

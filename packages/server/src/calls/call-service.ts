@@ -15,6 +15,7 @@ import {
 import { assertCallAllowed } from '../auth/tokens.js';
 import { ServiceError } from '../errors.js';
 import type { CallRecord, CallStore } from '../store/call-store.js';
+import { HookList } from './call-hooks.js';
 import { DEFAULT_RING_TIMEOUT_MS, type CallType } from './call-types.js';
 import { PUBLISH_CAPABILITY, requireCapability, rolesInCall } from './permissions.js';
 import { KeyedSerialQueue } from './serial-queue.js';
@@ -48,12 +49,16 @@ export class CallService {
   /** Sessions per signalling connection, to find the caller's session and to clean up on close. */
   private readonly byConnection = new Map<string, Set<LiveSession>>();
   private readonly queue = new KeyedSerialQueue();
+  /** Ringing (and later moderation) hear about sessions joining and leaving here. */
+  readonly hooks: HookList;
 
-  constructor(private readonly opts: CallServiceOptions) {}
+  constructor(private readonly opts: CallServiceOptions) {
+    this.hooks = new HookList((error, hook) => opts.logger.error({ err: error, hook }, 'call hook failed'));
+  }
 
   // ---- reading and creating calls -------------------------------------------------------------
 
-  private async loadType(name: string): Promise<CallType> {
+  async callType(name: string): Promise<CallType> {
     const type = await this.opts.store.getCallType(name);
     if (!type) throw new ServiceError('NOT_FOUND', `call type "${name}" does not exist`);
     return type;
@@ -87,7 +92,7 @@ export class CallService {
   async get(caller: Pick<Caller, 'callCids'>, typeName: string, id: string): Promise<CallInfo> {
     const cid = `${typeName}:${id}`;
     assertCallAllowed(caller, cid);
-    const type = await this.loadType(typeName);
+    const type = await this.callType(typeName);
     const loaded = await this.loadCall(cid);
     if (!loaded) throw new ServiceError('NOT_FOUND', `call ${cid} does not exist`);
     return this.toCallInfo(loaded.record, type, loaded.members);
@@ -99,7 +104,7 @@ export class CallService {
   ): Promise<{ call: CallInfo; created: boolean; record: CallRecord; type: CallType }> {
     const cid = `${p.type}:${p.id}`;
     assertCallAllowed(caller, cid);
-    const type = await this.loadType(p.type);
+    const type = await this.callType(p.type);
     const existing = await this.loadCall(cid);
     if (existing) return { call: this.toCallInfo(existing.record, type, existing.members), created: false, record: existing.record, type };
     requireCapability(type, [caller.role], 'create-call');
@@ -136,7 +141,7 @@ export class CallService {
         ({ record, type } = await this.getOrCreate(caller, p));
         members = this.active.get(cid)?.members ?? (await this.opts.store.getMembers(cid));
       } else {
-        type = await this.loadType(p.type);
+        type = await this.callType(p.type);
         const loaded = await this.loadCall(cid);
         if (!loaded) throw new ServiceError('NOT_FOUND', `call ${cid} does not exist; join with create: true to create it`);
         ({ record, members } = loaded);
@@ -180,6 +185,7 @@ export class CallService {
       }
       this.opts.logger.info({ cid, sessionId: session.sessionId, userId: caller.userId }, 'participant joined');
       this.broadcast(call, { type: 'participant.joined', payload: { cid, participant: toParticipant(session) } }, session.sessionId);
+      this.hooks.sessionJoined(session);
       return {
         call: { ...info, participantCount: call.sessions.size },
         sessionId: session.sessionId,
@@ -188,11 +194,6 @@ export class CallService {
         mediaPath: type.mediaPath,
       };
     });
-  }
-
-  async leave(caller: Caller, cid: string): Promise<void> {
-    const session = this.sessionOf(caller, cid);
-    await this.removeSession(session, 'left');
   }
 
   /** The signalling connection closed: its sessions wait out the grace period, then time out. */
@@ -222,7 +223,35 @@ export class CallService {
       type: 'participant.left',
       payload: { cid: session.cid, sessionId: session.sessionId, userId: session.userId, reason },
     });
+    this.hooks.sessionLeft(session, reason);
     await this.opts.store.markSessionLeft(session.sessionId, new Date().toISOString(), reason);
+  }
+
+  /** Ends the call for everyone (creator, admin or host): stored as ended, never joinable again. */
+  async endCall(caller: Caller, cid: string): Promise<void> {
+    assertCallAllowed(caller, cid);
+    const [typeName = '', id = ''] = cid.split(':');
+    const type = await this.callType(typeName);
+    const loaded = await this.loadCall(cid);
+    if (!loaded) throw new ServiceError('NOT_FOUND', `call ${cid} does not exist`);
+    requireCapability(type, rolesInCall(caller, loaded.record, loaded.members), 'end-call');
+    await this.queue.run(cid, async () => {
+      if (loaded.record.endedAt) throw new ServiceError('CONFLICT', `call ${typeName}:${id} has already ended`);
+      const at = new Date().toISOString();
+      loaded.record.endedAt = at;
+      await this.opts.store.markCallEnded(cid, at);
+      this.opts.logger.info({ cid, by: caller.userId }, 'call ended');
+      const call = this.active.get(cid);
+      if (call) {
+        this.broadcast(call, { type: 'call.ended', payload: { cid } });
+        for (const session of [...call.sessions.values()]) {
+          this.dropSession(call, session);
+          this.hooks.sessionLeft(session, 'ended');
+          await this.opts.store.markSessionLeft(session.sessionId, at, 'ended');
+        }
+      }
+      this.hooks.callEnded(cid);
+    });
   }
 
   private dropSession(call: ActiveCall, session: LiveSession): void {
@@ -246,10 +275,17 @@ export class CallService {
 
   // ---- lookups used by the relay --------------------------------------------------------------
 
+  /** The caller's session in `cid` on this connection, if it joined. */
+  findSession(caller: Pick<Caller, 'connectionId'>, cid: string): LiveSession | undefined {
+    for (const s of this.byConnection.get(caller.connectionId) ?? []) if (s.cid === cid) return s;
+    return undefined;
+  }
+
   /** The caller's session in `cid` on this connection; NOT_FOUND when it has not joined. */
   sessionOf(caller: Pick<Caller, 'connectionId'>, cid: string): LiveSession {
-    for (const s of this.byConnection.get(caller.connectionId) ?? []) if (s.cid === cid) return s;
-    throw new ServiceError('NOT_FOUND', `you have not joined call ${cid}`);
+    const session = this.findSession(caller, cid);
+    if (!session) throw new ServiceError('NOT_FOUND', `you have not joined call ${cid}`);
+    return session;
   }
 
   activeCall(cid: string): ActiveCall {

@@ -5,7 +5,7 @@ import type { Capability, CallType } from './call-types.js';
 import type { Caller } from './types.js';
 
 /** The caller's roles in a call: the token's role, the member role, and `host` for the creator. */
-export function rolesInCall(caller: Pick<Caller, 'userId' | 'role'>, record: CallRecord | null, members: Member[]): string[] {
+export function rolesInCall(caller: Pick<Caller, 'userId' | 'role'>, record: Pick<CallRecord, 'createdBy'> | null, members: Member[]): string[] {
   const roles = new Set<string>([caller.role]);
   const member = members.find((m) => m.userId === caller.userId);
   if (member?.role) roles.add(member.role);

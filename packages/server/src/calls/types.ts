@@ -16,7 +16,10 @@ export interface Caller {
 /** How the calls layer reaches clients; the gateway (or the cluster bus) implements it. */
 export interface Notifier {
   toConnection(connectionId: string, event: ServerEvent): void;
-  toUser(userId: string, event: ServerEvent): void;
+  /** Every connected device of a user, except the listed connections. */
+  toUser(userId: string, event: ServerEvent, exceptConnectionIds?: ReadonlySet<string>): void;
+  /** Whether the user has at least one connected device. */
+  isOnline(userId: string): boolean;
 }
 
 /** A participant's live session in a call, held in memory while the call is active. */

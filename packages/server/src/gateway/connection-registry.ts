@@ -32,12 +32,12 @@ export class ConnectionRegistry implements Notifier {
     this.connections.get(connectionId)?.send(event);
   }
 
-  toUser(userId: string, event: ServerEvent): void {
-    for (const c of this.byUser.get(userId) ?? []) c.send(event);
+  toUser(userId: string, event: ServerEvent, exceptConnectionIds?: ReadonlySet<string>): void {
+    for (const c of this.byUser.get(userId) ?? []) if (!exceptConnectionIds?.has(c.id)) c.send(event);
   }
 
-  connectionsOf(userId: string): number {
-    return this.byUser.get(userId)?.size ?? 0;
+  isOnline(userId: string): boolean {
+    return (this.byUser.get(userId)?.size ?? 0) > 0;
   }
 
   all(): IterableIterator<Connection> {

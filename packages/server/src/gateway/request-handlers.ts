@@ -1,5 +1,6 @@
 import type { RequestPayload, RequestResult, RequestType } from '@confab/protocol';
 import type { CallService } from '../calls/call-service.js';
+import type { RingService } from '../calls/ring-service.js';
 import type { SessionRelay } from '../calls/session-relay.js';
 import type { Caller } from '../calls/types.js';
 import { ServiceError } from '../errors.js';
@@ -11,31 +12,41 @@ export type RequestHandlers = {
   [T in Handled]: (caller: Caller, payload: RequestPayload<T>) => Promise<RequestResult<T>> | RequestResult<T>;
 };
 
-const unimplemented = (what: string) => (): never => {
-  throw new ServiceError('UNIMPLEMENTED', `${what} is not implemented yet`);
-};
-
-export function createRequestHandlers(calls: CallService, relay: SessionRelay): RequestHandlers {
+export function createRequestHandlers(calls: CallService, relay: SessionRelay, rings: RingService): RequestHandlers {
   return {
     ping: () => ({ now: Date.now() }),
     'call.get': async (caller, p) => ({ call: await calls.get(caller, p.type, p.id) }),
     'call.getOrCreate': async (caller, p) => {
-      if (p.ring) unimplemented('ringing')();
       const { call, created } = await calls.getOrCreate(caller, p);
+      if (p.ring) await rings.ring(caller, call.cid);
       return { call, created };
     },
-    'call.join': (caller, p) => {
-      if (p.ring) unimplemented('ringing')();
-      return calls.join(caller, p);
+    'call.join': async (caller, p) => {
+      const result = await calls.join(caller, p);
+      if (p.ring) await rings.ring(caller, result.call.cid);
+      return result;
     },
     'call.leave': async (caller, p) => {
-      await calls.leave(caller, p.cid);
+      // Leaving also cancels an unanswered ring of this caller, joined or not.
+      const cancelled = rings.cancelByCaller(caller, p.cid);
+      const session = calls.findSession(caller, p.cid);
+      if (session) await calls.removeSession(session, 'left');
+      else if (!cancelled) throw new ServiceError('NOT_FOUND', `you have not joined call ${p.cid}`);
       return {};
     },
-    'call.ring': unimplemented('ringing'),
-    'call.accept': unimplemented('accepting a ringing call'),
-    'call.reject': unimplemented('rejecting a ringing call'),
-    'call.end': unimplemented('ending a call for everyone'),
+    'call.ring': async (caller, p) => ({ ringing: await rings.ring(caller, p.cid) }),
+    'call.accept': async (caller, p) => {
+      await rings.accept(caller, p.cid);
+      return {};
+    },
+    'call.reject': async (caller, p) => {
+      await rings.reject(caller, p.cid, p.reason ?? null);
+      return {};
+    },
+    'call.end': async (caller, p) => {
+      await calls.endCall(caller, p.cid);
+      return {};
+    },
     'tracks.update': (caller, p) => {
       relay.updateTracks(caller, p);
       return {};

@@ -14,6 +14,8 @@ export interface WsGatewayOptions {
   registry: ConnectionRegistry;
   verify: (token: string) => Promise<TokenClaims>;
   onConnectionClosed: (connectionId: string) => void;
+  /** A device of a user authenticated (e.g. to hand it rings already under way). */
+  onUserConnected?: (userId: string, connectionId: string) => void;
   allowedOrigins: string[];
   logger: Logger;
 }
@@ -51,7 +53,10 @@ export class WsGateway {
         handlers: this.opts.handlers,
         verify: this.opts.verify,
         logger: this.opts.logger,
-        onAuthenticated: (c) => this.opts.registry.bindUser(c),
+        onAuthenticated: (c) => {
+          this.opts.registry.bindUser(c);
+          this.opts.onUserConnected?.(c.userId!, c.id);
+        },
         onClosed: (c) => {
           this.opts.registry.remove(c);
           if (c.userId) this.opts.onConnectionClosed(c.id);

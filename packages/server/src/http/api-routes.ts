@@ -4,12 +4,16 @@ import { ROLES, signToken, type TokenClaims } from '../auth/tokens.js';
 import type { CallService } from '../calls/call-service.js';
 import { toParticipant } from '../calls/types.js';
 import type { ApiCredentials } from '../config/secrets.js';
+import type { CallStore } from '../store/call-store.js';
+import type { RingStore } from '../store/ring-store.js';
 import { ServiceError } from '../errors.js';
 import { bearerClaims, requireApiKey } from './auth.js';
 import { type AnyRouteSpec, defineRoute } from './route-spec.js';
 
 export interface ApiRouteDeps {
   calls: CallService;
+  callStore: CallStore;
+  ringStore: RingStore;
   credentials: ApiCredentials;
   verify: (token: string) => Promise<TokenClaims>;
   demo: boolean;
@@ -18,6 +22,23 @@ export interface ApiRouteDeps {
 const DEMO_TOKEN_TTL = 24 * 3600;
 const CallPath = z.object({ type: CallTypeName, id: CallId });
 const TokenResponse = z.object({ token: z.string() });
+const RingHistory = z.object({
+  userId: z.string(),
+  rungBy: z.string(),
+  round: z.number(),
+  status: z.enum(['ringing', 'accepted', 'rejected', 'missed', 'cancelled']),
+  reason: z.string().nullable(),
+  rungAt: z.string(),
+  answeredAt: z.string().nullable(),
+});
+const SessionHistory = z.object({
+  sessionId: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  joinedAt: z.string(),
+  leftAt: z.string().nullable(),
+  leaveReason: z.string().nullable(),
+});
 
 /** Every REST route; the OpenAPI document is generated from this list. */
 export function apiRoutes(deps: ApiRouteDeps): AnyRouteSpec[] {
@@ -43,13 +64,48 @@ export function apiRoutes(deps: ApiRouteDeps): AnyRouteSpec[] {
     defineRoute({
       method: 'GET',
       path: '/api/v1/calls/:type/:id',
-      summary: 'Read a call',
+      summary: 'Read a call with its history: who was rung and how each ring ended, who joined and left when',
       auth: 'bearer',
       params: CallPath,
-      response: z.object({ call: CallInfo }),
+      response: z.object({ call: CallInfo, rings: z.array(RingHistory), sessions: z.array(SessionHistory) }),
       handler: async ({ params, request }) => {
         const claims = await bearerClaims(request, deps.verify);
-        return { call: await deps.calls.get(claims, params.type, params.id) };
+        const call = await deps.calls.get(claims, params.type, params.id);
+        const rings = (await deps.ringStore.list(call.cid)).map(({ cid: _cid, ...r }) => r);
+        const sessions = (await deps.callStore.listSessions(call.cid)).map(({ cid: _cid, ...s }) => s);
+        return { call, rings, sessions };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/v1/users/me/calls',
+      summary: "The caller's recent calls (created, member of, rung in or joined), newest first, with how each ring to them ended",
+      auth: 'bearer',
+      response: z.object({
+        calls: z.array(
+          z.object({
+            cid: z.string(),
+            type: z.string(),
+            id: z.string(),
+            createdBy: z.string(),
+            createdAt: z.string(),
+            startedAt: z.string().nullable(),
+            endedAt: z.string().nullable(),
+            myRing: RingHistory.nullable(),
+          }),
+        ),
+      }),
+      handler: async ({ request }) => {
+        const claims = await bearerClaims(request, deps.verify);
+        const limit = Math.min(100, Math.max(1, Number((request.query as { limit?: string }).limit ?? 20) || 20));
+        const recent = await deps.ringStore.recentCallsOf(claims.userId, limit);
+        const calls = [];
+        for (const c of recent) {
+          const rings = (await deps.ringStore.list(c.cid)).filter((r) => r.userId === claims.userId);
+          const last = rings.at(-1);
+          calls.push({ ...c, myRing: last ? (({ cid: _cid, ...r }) => r)(last) : null });
+        }
+        return { calls };
       },
     }),
     defineRoute({

@@ -66,6 +66,49 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_ringing': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('call_rings')
+        .addColumn('cid', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('round', 'integer', (c) => c.notNull())
+        .addColumn('rung_by', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('rung_at', 'text', (c) => c.notNull())
+        .addColumn('answered_at', 'text')
+        .addPrimaryKeyConstraint('call_rings_pk', ['cid', 'user_id', 'round'])
+        .execute();
+      await db.schema.createIndex('call_rings_user').on('call_rings').columns(['user_id', 'rung_at']).execute();
+      await db.schema
+        .createTable('push_subscriptions')
+        .addColumn('endpoint', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('p256dh', 'text', (c) => c.notNull())
+        .addColumn('auth', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('push_subscriptions_user').on('push_subscriptions').column('user_id').execute();
+      await db.schema
+        .createTable('webhook_deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('delivered_at', 'text')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      for (const t of ['webhook_deliveries', 'push_subscriptions', 'call_rings']) {
+        await sql`drop table if exists ${sql.table(t)}`.execute(db);
+      }
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -52,6 +52,38 @@ export interface MessagesTable {
   created_at: string;
 }
 
+export interface CallRingsTable {
+  cid: string;
+  user_id: string;
+  /** Which ring of this call (a call may be rung more than once). */
+  round: number;
+  rung_by: string;
+  status: 'ringing' | 'accepted' | 'rejected' | 'missed' | 'cancelled';
+  reason: string | null;
+  rung_at: string;
+  answered_at: string | null;
+}
+
+export interface PushSubscriptionsTable {
+  endpoint: string;
+  user_id: string;
+  p256dh: string;
+  auth: string;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event: string;
+  url: string;
+  body: string;
+  status: 'pending' | 'delivered' | 'failed';
+  attempts: number;
+  last_error: string | null;
+  created_at: string;
+  delivered_at: string | null;
+}
+
 export interface MigrationRow {
   id: Generated<number>;
 }
@@ -62,4 +94,7 @@ export interface Database {
   call_members: CallMembersTable;
   call_sessions: CallSessionsTable;
   messages: MessagesTable;
+  call_rings: CallRingsTable;
+  push_subscriptions: PushSubscriptionsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
