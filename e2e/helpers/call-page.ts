@@ -6,24 +6,26 @@ import { waitUntil } from './wait.js';
  * `window.events`, and read state back as plain data.
  */
 export async function joinCall(page: Page, type: string, id: string, options: Record<string, unknown> = {}): Promise<void> {
-  await page.evaluate(
-    async ({ type, id, options }) => {
-      const w = window as unknown as Record<string, any>;
-      const call = w.client.call(type, id);
-      w.call = call;
-      w.events = [];
-      for (const name of ['participant.joined', 'participant.left', 'message', 'track.published', 'track.unpublished', 'call.ended', 'kicked', 'call.accepted', 'call.rejected', 'call.missed']) {
-        call.on(name, (payload: any) => {
-          const plain = JSON.parse(JSON.stringify(payload, (k, v) => (v instanceof MediaStream ? `stream:${v.id}` : v)));
-          w.events.push({ name, payload: plain });
-        });
-      }
-      w.states = [];
-      call.state.callingState$.subscribe((s: string) => w.states.push(s));
-      await call.join(options);
-    },
-    { type, id, options },
-  );
+  await page.evaluate(({ type, id }) => ((window as any).call = (window as any).client.call(type, id)), { type, id });
+  await recordCallEvents(page);
+  await page.evaluate((options) => (window as any).call.join(options), options);
+}
+
+/** Records every event of `window.call` into `window.events`, and its calling states into `window.states`. */
+export async function recordCallEvents(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as Record<string, any>;
+    const call = w.call;
+    w.events = [];
+    for (const name of ['participant.joined', 'participant.left', 'message', 'track.published', 'track.unpublished', 'call.ended', 'kicked', 'call.accepted', 'call.rejected', 'call.missed']) {
+      call.on(name, (payload: any) => {
+        const plain = JSON.parse(JSON.stringify(payload, (_k, v) => (v instanceof MediaStream ? `stream:${v.id}` : v)));
+        w.events.push({ name, payload: plain });
+      });
+    }
+    w.states = [];
+    call.state.callingState$.subscribe((s: string) => w.states.push(s));
+  });
 }
 
 export interface PlainParticipant {
