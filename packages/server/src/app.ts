@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
@@ -9,16 +10,20 @@ import { RingService } from './calls/ring-service.js';
 import { SessionRelay } from './calls/session-relay.js';
 import type { ServerConfig } from './config/config.js';
 import { ConfigError } from './config/config.js';
-import { resolveApiCredentials, type ApiCredentials } from './config/secrets.js';
+import { loadOrCreateSecret, resolveApiCredentials, type ApiCredentials } from './config/secrets.js';
 import { ConnectionRegistry } from './gateway/connection-registry.js';
 import { createRequestHandlers } from './gateway/request-handlers.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { apiRoutes } from './http/api-routes.js';
 import { installErrorHandlers } from './http/errors.js';
+import { notifyRoutes } from './http/notify-routes.js';
 import { openApiDocument, registerRoutes } from './http/route-spec.js';
 import { registerStaticRoutes } from './http/static-routes.js';
 import { createLogger, type Logger } from './log.js';
+import { generateVapidKeys, PushSender, type VapidKeys } from './notify/push-sender.js';
+import { WebhookSender } from './notify/webhook-sender.js';
 import { CallStore } from './store/call-store.js';
+import { NotificationStore } from './store/notification-store.js';
 import { RingStore } from './store/ring-store.js';
 import { openSqlite } from './store/database.js';
 
@@ -61,7 +66,21 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const relay = new SessionRelay(calls, store, registry);
   const ringStore = new RingStore(db);
   await ringStore.closeStale(new Date().toISOString());
-  const rings = new RingService({ calls, store: ringStore, notifier: registry, channels: [], logger });
+  const notificationStore = new NotificationStore(db);
+  const vapid = loadOrCreateSecret<VapidKeys>(config.dataDir, 'vapid', generateVapidKeys);
+  const push = new PushSender({ vapid, subject: config.vapidSubject, store: notificationStore, logger });
+  const webhooks = config.webhookUrls.length
+    ? new WebhookSender({
+        urls: config.webhookUrls,
+        secret: config.webhookSecret ?? loadOrCreateSecret(config.dataDir, 'webhookSecret', () => randomBytes(32).toString('base64url')),
+        store: notificationStore,
+        logger,
+        retryBaseMs: config.webhookRetryBaseMs,
+        maxAttempts: config.webhookMaxAttempts,
+      })
+    : null;
+  if (webhooks) logger.info({ resumed: await webhooks.resumePending() }, 'webhooks on');
+  const rings = new RingService({ calls, store: ringStore, notifier: registry, channels: webhooks ? [push, webhooks] : [push], logger });
   const gateway = new WsGateway({
     handlers: createRequestHandlers(calls, relay, rings),
     registry,
@@ -80,7 +99,10 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     if (draining) return reply.code(503).send({ status: 'draining' });
     return { status: 'ready' };
   });
-  const routes = apiRoutes({ calls, callStore: store, ringStore, credentials, verify, demo: config.demo });
+  const routes = [
+    ...apiRoutes({ calls, callStore: store, ringStore, credentials, verify, demo: config.demo }),
+    ...notifyRoutes({ store: notificationStore, vapidPublicKey: vapid.publicKey, credentials, verify }),
+  ];
   registerRoutes(app, routes);
   const openapi = openApiDocument(routes, { title: 'Confab REST API', version: '1' });
   app.get('/api/v1/openapi.json', async () => openapi);
@@ -107,6 +129,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
         draining = true;
         await gateway.close();
         rings.close();
+        webhooks?.close();
         calls.close();
         await app.close();
         await db.destroy();

@@ -23,6 +23,13 @@ export interface ServerConfig {
   sdkFile: string | undefined;
   /** Allowed `Origin` values for WebSocket upgrades; empty means any origin. */
   allowedOrigins: string[];
+  /** Where signed call events are POSTed (app servers sending native pushes). */
+  webhookUrls: string[];
+  webhookSecret: string | undefined;
+  webhookRetryBaseMs: number;
+  webhookMaxAttempts: number;
+  /** VAPID subject for Web Push (mailto: or https:). */
+  vapidSubject: string;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -114,6 +121,15 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     throw new ConfigError(apiKey ? 'CONFAB_API_SECRET' : 'CONFAB_API_KEY', 'CONFAB_API_KEY and CONFAB_API_SECRET must be set together');
   }
   if (apiSecret !== undefined && apiSecret.length < 16) throw new ConfigError('CONFAB_API_SECRET', 'must be at least 16 characters');
+  const webhookUrls = (readOptional(env, 'CONFAB_WEBHOOK_URLS') ?? readOptional(env, 'CONFAB_WEBHOOK_URL') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const url of webhookUrls) {
+    if (!/^https?:\/\//.test(url)) throw new ConfigError('CONFAB_WEBHOOK_URLS', `"${url}" must be an http(s) URL`);
+  }
+  const vapidSubject = readOptional(env, 'CONFAB_VAPID_SUBJECT') ?? 'mailto:confab@localhost';
+  if (!/^(mailto:|https:)/.test(vapidSubject)) throw new ConfigError('CONFAB_VAPID_SUBJECT', 'must start with mailto: or https:');
   return {
     port: readPort(env, 'PORT', 3000),
     host,
@@ -133,5 +149,10 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     webDir: readOptional(env, 'CONFAB_WEB_DIR'),
     sdkFile: readOptional(env, 'CONFAB_SDK_FILE'),
     allowedOrigins: (readOptional(env, 'CONFAB_ALLOWED_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    webhookUrls,
+    webhookSecret: readOptional(env, 'CONFAB_WEBHOOK_SECRET'),
+    webhookRetryBaseMs: readInt(env, 'CONFAB_WEBHOOK_RETRY_BASE_MS', 1000, 10, 600_000),
+    webhookMaxAttempts: readInt(env, 'CONFAB_WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),
+    vapidSubject,
   };
 }
