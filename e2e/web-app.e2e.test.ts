@@ -82,7 +82,11 @@ describe('web app: two people in a p2p call, through the real UI', () => {
     assert.equal(await bob.getByTestId('lobby-call-id').inputValue(), callId, 'the link pre-fills the call id');
     assert.equal(await bob.getByTestId('lobby-call-type-p2p').getAttribute('data-selected'), 'true');
     await fillLobby(bob, { name: 'Bob' });
+    // Bob joins muted: what the lobby's toggles say carries over into the call.
+    await bob.getByTestId('lobby-toggle-mic').click();
+    await waitForAttribute(bob.getByTestId('lobby-toggle-mic'), 'data-state', 'off');
     await joinFromLobby(bob);
+    assert.equal(await bob.getByTestId('toggle-mic').getAttribute('data-state'), 'off');
 
     const atAlice = await waitForTileFrames(alice, 'bob');
     const atBob = await waitForTileFrames(bob, 'alice');
@@ -91,6 +95,8 @@ describe('web app: two people in a p2p call, through the real UI', () => {
     await waitForAttribute(bob.getByTestId('participant-count'), 'data-count', '2');
     assert.match(await tile(alice, 'bob').innerText(), /Bob/);
     assert.match(await tile(bob, 'alice').innerText(), /Alice/);
+    await waitForAttribute(tile(alice, 'bob'), 'data-mic', 'off');
+    assert.equal(await tile(alice, 'alice').getAttribute('data-mic'), 'on');
     // Your own tile is mirrored; the others' are not.
     const transform = (page: Page, userId: string) => tile(page, userId).locator('video').evaluate((v) => getComputedStyle(v).transform);
     assert.notEqual(await transform(alice, 'alice'), 'none');

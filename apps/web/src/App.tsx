@@ -63,7 +63,7 @@ export function App() {
     case CallingState.RECONNECTING:
     case CallingState.MIGRATING:
     case CallingState.OFFLINE:
-      return withCall(<CallScreen settings={session.settings} callingState={callingState} onLeave={leave} />);
+      return withCall(<CallScreen session={session} callingState={callingState} onLeave={leave} />);
     case CallingState.RECONNECTING_FAILED:
       return withCall(<ConnectionLostScreen onBackToLobby={backToLobby} />);
     case CallingState.LEFT:

@@ -1,5 +1,6 @@
 import { type Call, ConfabClient, ConfabError } from '@confab/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { ChatLog } from '../chat/chat-log';
 import { fetchDemoToken } from './demo-token';
 import { showCallRoute } from './routes';
 
@@ -22,6 +23,7 @@ export type EndReason = 'left' | 'kicked' | 'ended';
 export interface CallSession {
   client: ConfabClient;
   call: Call;
+  chat: ChatLog;
   settings: JoinSettings;
   endReason: EndReason;
 }
@@ -81,14 +83,19 @@ export function useCallSession(): CallSessionControls {
         setJoinError(ConfabError.from(error));
         return;
       }
-      // A call that failed to join, or was left, is released before the next one.
+      // A call that failed to join, or was left, is released before the next one; the same call
+      // (a retry after a failed join) keeps its chat and listeners.
       const previous = sessionRef.current;
-      if (previous && previous.call !== call) void previous.call.leave();
-      const next: CallSession = { client, call, settings, endReason: 'left' };
-      const endedBy = (endReason: EndReason) => () =>
-        setSession((s) => (s?.call === call ? { ...s, endReason } : s));
-      call.on('kicked', endedBy('kicked'));
-      call.on('call.ended', endedBy('ended'));
+      let next: CallSession;
+      if (previous?.call === call) {
+        next = { ...previous, client, settings };
+      } else {
+        if (previous) void previous.call.leave();
+        next = { client, call, chat: new ChatLog(call), settings, endReason: 'left' };
+        const endedBy = (endReason: EndReason) => () => setSession((s) => (s?.call === call ? { ...s, endReason } : s));
+        call.on('kicked', endedBy('kicked'));
+        call.on('call.ended', endedBy('ended'));
+      }
       setSession(next);
       setLastSettings(settings);
       showCallRoute(settings);

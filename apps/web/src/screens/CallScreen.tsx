@@ -1,7 +1,7 @@
 import type { CallingState } from '@confab/client';
 import { useCall, useCallEvent, useParticipants } from '@confab/react';
-import { useCallback, useEffect, useState } from 'react';
-import type { JoinSettings } from '../app/call-session';
+import { useCallback, useState } from 'react';
+import type { CallSession } from '../app/call-session';
 import { describeError } from '../app/errors';
 import { callLink } from '../app/routes';
 import { CallHeader } from '../call/CallHeader';
@@ -13,28 +13,24 @@ import { useChat } from '../chat/use-chat';
 import { Toasts, useToasts } from '../ui/Toasts';
 
 interface CallScreenProps {
-  settings: JoinSettings;
+  session: CallSession;
   /** JOINED, or a state in which the call is being restored (a banner says so). */
   callingState: CallingState;
   onLeave(): void;
 }
 
 /** The call: grid of tiles, controls, chat. */
-export function CallScreen({ settings, callingState, onLeave }: CallScreenProps) {
+export function CallScreen({ session, callingState, onLeave }: CallScreenProps) {
   const call = useCall();
   const participants = useParticipants(call);
   const [chatOpen, setChatOpen] = useState(false);
-  const chat = useChat(call, participants, chatOpen);
+  const chat = useChat(session.chat, chatOpen);
   const { toasts, show, dismiss } = useToasts();
 
   useCallEvent(call, 'participant.joined', ({ participant }) => show(`${participant.name} joined`));
   useCallEvent(call, 'participant.left', ({ participant, reason }) =>
     show(reason === 'timeout' ? `${participant.name} lost their connection` : `${participant.name} left`),
   );
-
-  useEffect(() => {
-    if (chatOpen) chat.markRead();
-  }, [chatOpen, chat.messages.length, chat.markRead]);
 
   const run = useCallback(
     (what: string, action: () => Promise<void>) => {
@@ -48,7 +44,7 @@ export function CallScreen({ settings, callingState, onLeave }: CallScreenProps)
 
   return (
     <div className="call-screen" data-testid="call-screen" data-calling-state={callingState}>
-      <CallHeader callId={call.id} callType={call.type} link={callLink(settings)} participantCount={participants.length} />
+      <CallHeader callId={call.id} callType={call.type} link={callLink(session.settings)} participantCount={participants.length} />
       <ConnectionBanner callingState={callingState} />
       <div className={`call-screen__body ${chatOpen ? 'call-screen__body--chat' : ''}`}>
         <main className="call-screen__stage">
