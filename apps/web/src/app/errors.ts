@@ -26,7 +26,7 @@ export function describeError(error: unknown, context: { callType?: string } = {
   const e = ConfabError.from(error);
   const view: ErrorView = { code: e.code, title: TITLES[e.code] ?? TITLES.INTERNAL, message: e.message };
   if (e.code === 'UNIMPLEMENTED' && context.callType === 'default') {
-    view.hint = 'Large calls go through the SFU, which this server does not offer yet. Choose "Small group" for up to 4 people.';
+    view.hint = 'Large calls go through the SFU, which is not available here yet. Choose "Small group" for up to 4 people.';
   } else if (e.code === 'CALL_FULL') {
     view.hint = 'Small group calls take up to 4 people. Start a new call or use a large call.';
   } else if (e.code === 'UNAVAILABLE') {
