@@ -15,8 +15,9 @@ describe('ringing in Chromium', () => {
   before(async () => {
     server = await startServerProcess();
     browser = await launchBrowser();
-    for (const [key, user] of [['alice', 'alice'], ['bob1', 'bob'], ['bob2', 'bob'], ['carol', 'carol'], ['dave', 'dave']]) {
-      pages[key] = await openSdkPage(await newContext(browser), server.url, user!, user!.toUpperCase());
+    const devices: [string, string][] = [['alice', 'alice'], ['bob1', 'bob'], ['bob2', 'bob'], ['carol', 'carol'], ['dave', 'dave']];
+    for (const [key, user] of devices) {
+      pages[key] = await openSdkPage(await newContext(browser), server.url, user, user.toUpperCase());
       await recordRings(pages[key]!);
     }
   });

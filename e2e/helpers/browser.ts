@@ -79,12 +79,17 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
  * A page on the server's /sdk/ sandbox with the SDK imported as `window.sdk`, a demo token for
  * `userId`, and a connected `window.client`.
  */
-export async function openSdkPage(context: BrowserContext, serverUrl: string, userId: string, name = userId): Promise<Page> {
+export interface SdkPageOptions {
+  /** DefaultReconnectPolicy options for the page's client (plain data). */
+  policy?: Record<string, number>;
+}
+
+export async function openSdkPage(context: BrowserContext, serverUrl: string, userId: string, name = userId, options: SdkPageOptions = {}): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page ${userId}] ${error.message}`));
   await page.goto(`${serverUrl}/sdk/`);
   await page.evaluate(
-    async ({ userId, name }) => {
+    async ({ userId, name, policy }) => {
       const w = window as unknown as Record<string, unknown>;
       const sdk = await import('/sdk/confab.js' as string);
       const res = await fetch('/api/demo/token', {
@@ -93,13 +98,14 @@ export async function openSdkPage(context: BrowserContext, serverUrl: string, us
         body: JSON.stringify({ userId, name }),
       });
       const { token } = await res.json();
-      const client = new sdk.ConfabClient({ url: location.origin, token, user: { id: userId, name } });
+      const reconnectPolicy = policy ? new sdk.DefaultReconnectPolicy(policy) : undefined;
+      const client = new sdk.ConfabClient({ url: location.origin, token, user: { id: userId, name }, reconnectPolicy });
       await client.connect();
       w.sdk = sdk;
       w.client = client;
       w.token = token;
     },
-    { userId, name },
+    { userId, name, policy: options.policy },
   );
   return page;
 }

@@ -10,21 +10,25 @@ import {
 } from '@confab/protocol';
 import { Call, type CallScopedEvent } from './call/call.js';
 import type { CallHost } from './call/call-host.js';
+import { ConnectionManager } from './connection-manager.js';
 import { Emitter } from './emitter.js';
 import { ConfabError } from './errors.js';
-import { SignalConnection } from './signal/signal-connection.js';
+import { DefaultReconnectPolicy, type ReconnectPolicy, type RecoveryStrategy } from './reconnect-policy.js';
+import type { SignalConnection } from './signal/signal-connection.js';
 
 export interface ConfabClientOptions {
   /** The Confab server, e.g. location.origin. */
   url?: string;
   /** A client token (CONTRACT.md §4). */
   token?: string;
-  /** Called for a token when connecting and again before it expires. */
+  /** Called for a token when connecting, again before it expires, and when the server refuses it. */
   tokenProvider?: () => Promise<string>;
   /** The user the token is for; the server's view (the token's `sub`) wins. */
   user?: { id: string; name?: string };
   /** Answer a ring with reject('busy') while already in a call (default true). */
   rejectCallWhenBusy?: boolean;
+  /** When and how to recover calls after the link drops (default: DefaultReconnectPolicy). */
+  reconnectPolicy?: ReconnectPolicy;
 }
 
 export interface ClientEvents {
@@ -48,6 +52,7 @@ const CALL_EVENTS: readonly CallScopedEvent[] = [
   'call.rejected',
   'call.missed',
   'call.ended',
+  'call.recover',
   'kicked',
 ] satisfies readonly Exclude<EventName, 'connection.ok' | 'call.ring'>[];
 
@@ -57,12 +62,9 @@ const BUSY_STATES = new Set<CallingState>([CallingState.JOINING, CallingState.JO
 /** The entry point of the SDK: one signalling connection, and the calls on it. */
 export class ConfabClient {
   readonly url: string;
-  private token: string | undefined;
-  private readonly tokenProvider: (() => Promise<string>) | undefined;
   private readonly emitter = new Emitter<ClientEvents>();
   private readonly calls = new Map<string, Call>();
-  private connection: SignalConnection | null = null;
-  private connecting: Promise<void> | null = null;
+  private readonly link: ConnectionManager;
   private userInfo: { id: string; name?: string } | null;
   private readonly rejectCallWhenBusy: boolean;
 
@@ -73,10 +75,23 @@ export class ConfabClient {
     const base = options.url ?? globalThis.location?.origin;
     if (!base) throw new ConfabError('INVALID_ARGUMENT', 'ConfabClient needs the server url');
     this.url = base;
-    this.token = options.token;
-    this.tokenProvider = options.tokenProvider;
     this.userInfo = options.user ? { ...options.user } : null;
     this.rejectCallWhenBusy = options.rejectCallWhenBusy ?? true;
+    this.link = new ConnectionManager(
+      { url: base, token: options.token, tokenProvider: options.tokenProvider, policy: options.reconnectPolicy ?? new DefaultReconnectPolicy() },
+      {
+        attach: (connection) => this.attach(connection),
+        connectionChanged: (connected) => {
+          if (connected && this.link.userId) this.userInfo = { ...this.userInfo, id: this.link.userId };
+          this.emitter.emit('connection.changed', { connected });
+        },
+        lost: (offline) => this.eachCall((c) => c.signalLost(offline)),
+        networkChanged: (online) => this.eachCall((c) => c.networkChanged(online)),
+        needsRecovery: () => [...this.calls.values()].some((c) => c.needsRecovery),
+        recoverCalls: (strategy) => this.recoverCalls(strategy),
+        giveUp: (error) => this.eachCall((c) => c.recoveryFailed(error ?? undefined)),
+      },
+    );
   }
 
   /** The connected user (from the server once connected). */
@@ -85,7 +100,7 @@ export class ConfabClient {
   }
 
   get connected(): boolean {
-    return this.connection?.isOpen ?? false;
+    return this.link.connected;
   }
 
   on<K extends keyof ClientEvents>(name: K, fn: (payload: ClientEvents[K]) => void): () => void {
@@ -94,36 +109,18 @@ export class ConfabClient {
 
   /** Connects; rejects with UNAUTHENTICATED for a bad or expired token, UNAVAILABLE when unreachable. */
   connect(): Promise<void> {
-    if (this.connected) return Promise.resolve();
-    this.connecting ??= this.open().finally(() => (this.connecting = null));
-    return this.connecting;
+    return this.link.connect();
   }
 
-  private async open(): Promise<void> {
-    const token = this.tokenProvider && !this.token ? await this.tokenProvider() : this.token;
-    if (!token) throw new ConfabError('UNAUTHENTICATED', 'the token provider returned no token');
-    this.token = token;
-    const connection = new SignalConnection(this.url);
-    for (const name of CALL_EVENTS) {
-      connection.on(name, (payload) => this.calls.get(payload.cid)?.handleEvent(name, payload as never));
-    }
-    connection.on('call.ring', ({ call, from }) => this.onRing(call, from));
-    connection.on('closed', () => {
-      if (this.connection === connection) this.connection = null;
-      this.emitter.emit('connection.changed', { connected: false });
-    });
-    await connection.open(token);
-    this.connection = connection;
-    this.userInfo = { ...this.userInfo, id: connection.userId! };
-    this.emitter.emit('connection.changed', { connected: true });
+  /** For apps that push tokens themselves: replaces the token, and sends it when connected. */
+  updateToken(token: string): Promise<void> {
+    return this.link.updateToken(token);
   }
 
-  /** Leaves every call and closes the connection. */
+  /** Leaves every call and closes the connection (no reconnecting after this). */
   async disconnect(): Promise<void> {
     await Promise.all([...this.calls.values()].map((call) => call.leave().catch(() => undefined)));
-    const connection = this.connection;
-    this.connection = null;
-    connection?.close();
+    this.link.close();
   }
 
   /** The call object for type:id; the same object until it is left. */
@@ -134,6 +131,21 @@ export class ConfabClient {
     let call = this.calls.get(cid);
     if (!call) this.calls.set(cid, (call = new Call(type, id, this.host)));
     return call;
+  }
+
+  private attach(connection: SignalConnection): void {
+    for (const name of CALL_EVENTS) {
+      connection.on(name, (payload) => this.calls.get(payload.cid)?.handleEvent(name, payload as never));
+    }
+    connection.on('call.ring', ({ call, from }) => this.onRing(call, from));
+  }
+
+  private eachCall(fn: (call: Call) => void): void {
+    for (const call of [...this.calls.values()]) fn(call);
+  }
+
+  private async recoverCalls(strategy: RecoveryStrategy): Promise<void> {
+    for (const call of [...this.calls.values()]) if (call.needsRecovery) await call.recover(strategy);
   }
 
   private onRing(info: CallInfo, from: { userId: string; name: string }): void {
@@ -152,9 +164,8 @@ export class ConfabClient {
   private readonly host: CallHost = (() => {
     const client = this;
     return {
-      async request<T extends RequestType>(type: T, payload: RequestPayload<T>): Promise<RequestResult<T>> {
-        await client.connect();
-        return client.connection!.request(type, payload);
+      request<T extends RequestType>(type: T, payload: RequestPayload<T>): Promise<RequestResult<T>> {
+        return client.link.request(type, payload);
       },
       get connected() {
         return client.connected;

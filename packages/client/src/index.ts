@@ -13,12 +13,22 @@ export type {
 } from './call/types.js';
 export { ConfabError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { CameraManager, MicrophoneManager, ScreenShareManager } from './media/device-managers.js';
-export type { SourceStatus } from './media/media-source-manager.js';
+export { MediaSourceManager, type SourceStatus } from './media/media-source-manager.js';
+export {
+  DefaultReconnectPolicy,
+  type DefaultReconnectPolicyOptions,
+  type ReconnectPolicy,
+  type RecoveryContext,
+  type RecoveryStrategy,
+} from './reconnect-policy.js';
 export {
   CallingState,
   CALLING_STATE_TRANSITIONS,
   CallingStateTransitions,
   canTransition,
+  CALL_ID_PATTERN,
+  CALL_TYPE_PATTERN,
+  USER_ID_PATTERN,
   type CallInfo,
   type Participant as WireParticipant,
   type TrackKind,

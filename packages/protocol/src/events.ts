@@ -42,6 +42,8 @@ export const EVENTS = {
   'call.missed': z.object({ cid: Cid, userId: UserId }),
   'call.ended': z.object({ cid: Cid }),
   kicked: z.object({ cid: Cid }),
+  /** The server asks for a recovery it knows is needed (e.g. the SFU lost the media path). */
+  'call.recover': z.object({ cid: Cid, strategy: z.enum(['fast', 'rejoin', 'migrate']), reason: z.string() }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -35,6 +35,16 @@ const PublishState = z.object({
   streams: z.array(StreamInfo).max(8),
 });
 
+const JoinResult = z.object({
+  call: CallInfo,
+  sessionId: SessionId,
+  participants: z.array(Participant),
+  iceServers: z.array(IceServer),
+  mediaPath: MediaPath,
+  /** Messages after the lastSeq the client gave, in order (recovery replay). */
+  missedMessages: z.array(ChatMessage),
+});
+
 /**
  * Every request the client can send: its payload schema and its result schema.
  * The server handles each of them (a mapped type makes the compiler check that).
@@ -57,14 +67,17 @@ export const REQUESTS = {
       create: z.boolean().optional(),
       ...CreateOptions,
       publish: PublishState.optional(),
+      /** REJOIN: the session this one replaces (dropped at once if the server still has it). */
+      previousSessionId: SessionId.optional(),
+      /** The last message sequence number this client processed; later ones come back in missedMessages. */
+      lastSeq: z.number().int().min(0).optional(),
     }),
-    result: z.object({
-      call: CallInfo,
-      sessionId: SessionId,
-      participants: z.array(Participant),
-      iceServers: z.array(IceServer),
-      mediaPath: MediaPath,
-    }),
+    result: JoinResult,
+  },
+  /** FAST recovery: take a session back on a new connection; NOT_FOUND means REJOIN instead. */
+  'call.resume': {
+    payload: z.object({ cid: Cid, sessionId: SessionId, lastSeq: z.number().int().min(0).optional() }),
+    result: JoinResult,
   },
   'call.leave': { payload: CallRef, result: z.object({}) },
   'call.ring': { payload: CallRef, result: z.object({ ringing: z.array(UserId) }) },
@@ -90,11 +103,15 @@ export const REQUESTS = {
   'message.send': {
     payload: z.object({
       cid: Cid,
+      /** A client-chosen id: sending the same id twice stores and delivers the message once. */
+      id: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/).optional(),
       data: z.unknown(),
       to: z.array(UserId).min(1).max(MAX_MESSAGE_RECIPIENTS).optional(),
     }),
     result: z.object({ message: ChatMessage }),
   },
+  /** The last message sequence number the client processed (replay starts after it). */
+  'message.ack': { payload: z.object({ cid: Cid, seq: z.number().int().min(0) }), result: z.object({}) },
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

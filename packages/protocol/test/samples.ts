@@ -31,6 +31,7 @@ export const sampleRequests: { [T in RequestType]: RequestPayload<T> } = {
   'call.get': { type: 'p2p', id: 'standup' },
   'call.getOrCreate': { type: 'p2p', id: 'standup', members: [{ userId: 'bob' }], custom: { a: 1 }, ring: false, settings: { ringTimeoutMs: 5000 } },
   'call.join': { type: 'default', id: 'big-room', create: true, publish: { publishedTracks: ['audio'], streams: [] } },
+  'call.resume': { cid: 'p2p:standup', sessionId: 's1', lastSeq: 4 },
   'call.leave': { cid: 'p2p:standup' },
   'call.ring': { cid: 'p2p:standup' },
   'call.accept': { cid: 'p2p:standup' },
@@ -38,7 +39,8 @@ export const sampleRequests: { [T in RequestType]: RequestPayload<T> } = {
   'call.end': { cid: 'p2p:standup' },
   'tracks.update': { cid: 'p2p:standup', publishedTracks: ['video'], streams: [{ streamId: 'x', kind: 'video' }] },
   signal: { cid: 'p2p:standup', to: 's2', description: { type: 'offer', sdp: 'v=0\r\n' } },
-  'message.send': { cid: 'p2p:standup', data: { text: 'hi' }, to: ['bob'] },
+  'message.send': { cid: 'p2p:standup', id: 'abcdefgh-1234', data: { text: 'hi' }, to: ['bob'] },
+  'message.ack': { cid: 'p2p:standup', seq: 7 },
 };
 
 /** One valid payload per event; the round-trip test checks the list is complete. */
@@ -61,4 +63,5 @@ export const sampleEvents: { [E in EventName]: EventPayload<E> } = {
   'call.missed': { cid: 'p2p:standup', userId: 'bob' },
   'call.ended': { cid: 'p2p:standup' },
   kicked: { cid: 'p2p:standup' },
+  'call.recover': { cid: 'default:big', strategy: 'fast', reason: 'ice failed' },
 };

@@ -63,7 +63,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     iceServersFor: (userId) =>
       config.turnSecret ? [turnCredentials(config.turnSecret, config.turnUrls, userId, config.turnTtlSeconds)] : [],
   });
-  const relay = new SessionRelay(calls, store, registry);
+  const relay = new SessionRelay(calls, store);
   const ringStore = new RingStore(db);
   await ringStore.closeStale(new Date().toISOString());
   const notificationStore = new NotificationStore(db);

@@ -2,6 +2,7 @@ import {
   CallingState,
   type CallInfo,
   type EventName,
+  type ChatMessage,
   type EventPayload,
   type RequestResult,
   type TrackKind,
@@ -13,10 +14,12 @@ import { CameraManager, MicrophoneManager, ScreenShareManager } from '../media/d
 import type { MediaSourceManager } from '../media/media-source-manager.js';
 import { SerialQueue } from '../serial.js';
 import { StatsManager, type StatsReport } from '../stats/stats-manager.js';
+import type { RecoveryStrategy } from '../reconnect-policy.js';
 import { P2pTransport } from '../transports/p2p-transport.js';
 import type { MediaTransport } from '../transports/transport.js';
 import type { CallHost } from './call-host.js';
 import { CallStateStore, type CallState } from './call-state.js';
+import { MessageLedger } from './message-ledger.js';
 import { ParticipantStore } from './participants.js';
 import { publishStateOf } from './publish-state.js';
 import type { CallEvents, GetOrCreateOptions, JoinOptions, MediaOption, MessageEvent, SendMessageOptions } from './types.js';
@@ -42,6 +45,9 @@ export class Call {
   private sessionId: string | null = null;
   /** This client rang the call's members; leave() then cancels an unanswered ring. */
   private rang = false;
+  private readonly ledger = new MessageLedger();
+  private flushing = false;
+  private ackTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     readonly type: string,
@@ -101,6 +107,7 @@ export class Call {
     }
     this.store.transition(CallingState.JOINING, 'join()');
     const enabledHere: MediaSourceManager[] = [];
+    let joined = false;
     try {
       await this.enableForJoin(this.microphone, options.audio, enabledHere);
       await this.enableForJoin(this.camera, options.video, enabledHere);
@@ -111,10 +118,15 @@ export class Call {
         ...rest,
         publish: publishStateOf(this.sources),
       });
+      joined = true;
       if (options.ring) this.rang = true;
       await this.startMedia(result);
       this.store.transition(CallingState.JOINED, 'joined');
+      this.receiveMissed(result.missedMessages);
+      void this.flushOutbox();
     } catch (error) {
+      // The server has a session for us but we cannot use it: leave it rather than haunt the call.
+      if (joined) await this.host.request('call.leave', { cid: this.cid }).catch(() => undefined);
       this.stopMedia();
       for (const source of enabledHere) await source.disable().catch(() => undefined);
       if (this.state.callingState === CallingState.JOINING) this.store.transition(CallingState.IDLE, 'join failed');
@@ -179,10 +191,12 @@ export class Call {
     if (this.state.callingState === CallingState.LEFT) return;
     this.stopMedia();
     for (const source of this.sources) source.dispose();
+    this.ledger.failAll(new ConfabError('UNAVAILABLE', `call ${this.cid} was left before the message was sent`));
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
     this.store.transition(CallingState.LEFT, why);
     this.host.release(this.cid);
     this.events.removeAll();
-    this.store.complete();
   }
 
   // ---- ringing and call control -----------------------------------------------------------------
@@ -213,15 +227,150 @@ export class Call {
 
   // ---- messages ---------------------------------------------------------------------------------
 
-  /** Sends app data to everyone, or to the listed user ids; reliable and ordered through the server. */
+  /**
+   * Sends app data to everyone, or to the listed user ids; reliable and ordered through the server.
+   * While the call is recovering, messages wait and go out in order once it is joined again (their
+   * promise resolves then, or rejects with TIMEOUT if recovery gives up).
+   */
   async sendMessage(data: unknown, options: SendMessageOptions = {}): Promise<MessageEvent> {
-    if (this.state.callingState !== CallingState.JOINED) {
+    if (!SENDING_STATES.has(this.state.callingState)) {
       throw new ConfabError('INVALID_ARGUMENT', `join ${this.cid} before sending messages (state is ${this.state.callingState})`);
     }
     if (data === undefined) throw new ConfabError('INVALID_ARGUMENT', 'message data is required');
-    const payload = options.to ? { cid: this.cid, data, to: options.to } : { cid: this.cid, data };
-    const { message } = await this.host.request('message.send', payload);
-    return { id: message.id, seq: message.seq, from: message.from, sessionId: message.sessionId, data: message.data, to: message.to, createdAt: message.createdAt };
+    const sent = this.ledger.enqueue(data, options.to);
+    void this.flushOutbox();
+    return toMessageEvent(await sent);
+  }
+
+  /** Sends queued messages one at a time, in order, while joined; a lost link leaves them queued. */
+  private async flushOutbox(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      for (let item = this.ledger.peek(); item && this.state.callingState === CallingState.JOINED; item = this.ledger.peek()) {
+        try {
+          const payload = { cid: this.cid, id: item.id, data: item.data, ...(item.to ? { to: item.to } : {}) };
+          this.ledger.sent((await this.host.request('message.send', payload)).message);
+        } catch (error) {
+          const e = ConfabError.from(error);
+          if (e.code === 'UNAVAILABLE' || e.code === 'TIMEOUT') break;
+          this.ledger.refused(e);
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private receiveMessage(message: ChatMessage): void {
+    if (!this.ledger.accept(message)) return;
+    this.events.emit('message', toMessageEvent(message));
+    this.scheduleAck();
+  }
+
+  private receiveMissed(messages: ChatMessage[]): void {
+    for (const m of messages) this.receiveMessage(m);
+  }
+
+  /** Tells the server, at most once a second, the last message processed (replay starts after it). */
+  private scheduleAck(): void {
+    if (this.ackTimer) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = null;
+      if (this.state.callingState !== CallingState.JOINED) return;
+      this.host.request('message.ack', { cid: this.cid, seq: this.ledger.lastSeq }).catch(() => undefined);
+    }, 1000);
+  }
+
+  // ---- recovery ---------------------------------------------------------------------------------
+
+  /** @internal Whether this call waits for the client's link to come back. */
+  get needsRecovery(): boolean {
+    return RECOVERING_STATES.has(this.state.callingState);
+  }
+
+  /** @internal The signalling link dropped. */
+  signalLost(offline: boolean): void {
+    const s = this.state.callingState;
+    if (s === CallingState.JOINED || s === CallingState.MIGRATING) {
+      this.store.transition(offline ? CallingState.OFFLINE : CallingState.RECONNECTING, 'signalling link lost');
+    }
+  }
+
+  /** @internal The browser says the network is gone or back. */
+  networkChanged(online: boolean): void {
+    const s = this.state.callingState;
+    if (!online && (s === CallingState.JOINED || s === CallingState.RECONNECTING)) this.store.transition(CallingState.OFFLINE, 'browser offline');
+    if (online && s === CallingState.OFFLINE) this.store.transition(CallingState.RECONNECTING, 'browser online');
+  }
+
+  /**
+   * @internal The link is up again: take the session back and restart ICE (FAST), or join again
+   * with the same published tracks (REJOIN) when the server no longer has the session.
+   */
+  recover(strategy: RecoveryStrategy): Promise<void> {
+    return this.queue.run(async () => {
+      if (!this.needsRecovery) return;
+      if (this.state.callingState === CallingState.OFFLINE) this.store.transition(CallingState.RECONNECTING, 'link back');
+      let result: RequestResult<'call.join'> | null = null;
+      if (strategy === 'fast' && this.sessionId) {
+        result = await this.host.request('call.resume', { cid: this.cid, sessionId: this.sessionId, lastSeq: this.ledger.lastSeq }).catch((error) => {
+          if (ConfabError.from(error).code === 'NOT_FOUND') return null;
+          throw error;
+        });
+        if (result) this.resumeMedia(result);
+      }
+      if (!result) result = await this.rejoin();
+      if (!result) return;
+      this.store.transition(CallingState.JOINED, strategy === 'fast' && result.sessionId === this.sessionId ? 'resumed (FAST)' : 'rejoined');
+      this.receiveMissed(result.missedMessages);
+      void this.flushOutbox();
+    });
+  }
+
+  private async rejoin(): Promise<RequestResult<'call.join'> | null> {
+    const previous = this.sessionId;
+    let result: RequestResult<'call.join'>;
+    try {
+      result = await this.host.request('call.join', {
+        type: this.type,
+        id: this.id,
+        publish: publishStateOf(this.sources),
+        ...(previous ? { previousSessionId: previous } : {}),
+        lastSeq: this.ledger.lastSeq,
+      });
+    } catch (error) {
+      const e = ConfabError.from(error);
+      if (e.code === 'CONFLICT') {
+        // The call ended while we were away.
+        this.events.emit('call.ended', {});
+        this.dispose('call ended during recovery');
+        return null;
+      }
+      if (e.code === 'FORBIDDEN' || e.code === 'CALL_FULL' || e.code === 'NOT_FOUND') {
+        this.recoveryFailed(e);
+        return null;
+      }
+      throw e;
+    }
+    this.stopMedia();
+    await this.startMedia(result);
+    return result;
+  }
+
+  /** FAST: same session, same transport; ICE restarts in case the network path changed. */
+  private resumeMedia(result: RequestResult<'call.join'>): void {
+    this.store.setCall(result.call);
+    for (const p of result.participants) this.participants.upsert(p);
+    this.transport?.restartIce();
+  }
+
+  /** @internal Recovery gave up: RECONNECTING_FAILED; queued messages fail with TIMEOUT. A later join() starts again. */
+  recoveryFailed(error?: ConfabError): void {
+    if (!this.needsRecovery) return;
+    this.stopMedia();
+    this.ledger.failAll(new ConfabError('TIMEOUT', `could not reconnect to ${this.cid}${error ? `: ${error.message}` : ''}`));
+    this.store.transition(CallingState.RECONNECTING_FAILED, error ? error.message : 'gave up');
   }
 
   // ---- local media ------------------------------------------------------------------------------
@@ -282,7 +431,9 @@ export class Call {
   private readonly handlers: CallEventHandlers = {
     'participant.joined': ({ participant }) => {
       if (!this.sessionId || participant.sessionId === this.sessionId) return;
+      const known = this.participants.has(participant.sessionId);
       const p = this.participants.upsert(participant);
+      if (known) return;
       this.transport?.addParticipant(participant.sessionId);
       this.events.emit('participant.joined', { participant: p });
     },
@@ -305,8 +456,11 @@ export class Call {
       const signal = description ? { description } : { candidate: candidate ?? null };
       this.transport?.handleSignal(from, signal).catch((error) => debug('call', 'signal failed', error));
     },
-    message: ({ message }) =>
-      this.events.emit('message', { id: message.id, seq: message.seq, from: message.from, sessionId: message.sessionId, data: message.data, to: message.to, createdAt: message.createdAt }),
+    message: ({ message }) => this.receiveMessage(message),
+    'call.recover': ({ strategy }) => {
+      // The server knows the media path broke: restart ICE; a session it dropped is handled by recovery.
+      if (strategy === 'fast' && this.state.callingState === CallingState.JOINED) this.transport?.restartIce();
+    },
     'call.accepted': ({ userId }) => this.events.emit('call.accepted', { userId }),
     'call.rejected': ({ userId, reason }) => this.events.emit('call.rejected', { userId, reason }),
     'call.missed': ({ userId }) => this.events.emit('call.missed', { userId }),
@@ -330,4 +484,19 @@ export class Call {
     this.store.setCall(info);
     if (this.state.callingState === CallingState.IDLE) this.store.transition(CallingState.RINGING, 'incoming ring');
   }
+}
+
+/** States in which sendMessage queues or sends (rather than refusing). */
+const SENDING_STATES = new Set<CallingState>([
+  CallingState.JOINING,
+  CallingState.JOINED,
+  CallingState.RECONNECTING,
+  CallingState.OFFLINE,
+  CallingState.MIGRATING,
+]);
+
+const RECOVERING_STATES = new Set<CallingState>([CallingState.RECONNECTING, CallingState.OFFLINE, CallingState.MIGRATING]);
+
+function toMessageEvent(m: ChatMessage): MessageEvent {
+  return { id: m.id, seq: m.seq, from: m.from, sessionId: m.sessionId, data: m.data, to: m.to, createdAt: m.createdAt };
 }

@@ -11,6 +11,9 @@ import { ConfabError } from '../errors.js';
 import { debug } from '../log.js';
 
 export const REQUEST_TIMEOUT_MS = 15_000;
+/** The client pings this often, and counts the link dead after this long without hearing anything. */
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+export const HEARTBEAT_DEAD_AFTER_MS = 15_000;
 /** Close code the server uses when the token is refused. */
 export const CLOSE_UNAUTHENTICATED = 4001;
 
@@ -38,10 +41,16 @@ export class SignalConnection extends Emitter<SignalConnectionEvents> {
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private lastError: ConfabError | null = null;
+  private lastHeard = 0;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private ended = false;
   userId: string | null = null;
   connectionId: string | null = null;
 
-  constructor(private readonly url: string) {
+  constructor(
+    private readonly url: string,
+    private readonly heartbeatMs = { interval: HEARTBEAT_INTERVAL_MS, deadAfter: HEARTBEAT_DEAD_AFTER_MS },
+  ) {
     super();
   }
 
@@ -65,7 +74,10 @@ export class SignalConnection extends Emitter<SignalConnectionEvents> {
         offOk();
         resolve();
       });
-      ws.onmessage = (e) => this.onMessage(String(e.data));
+      ws.onmessage = (e) => {
+        this.lastHeard = Date.now();
+        this.onMessage(String(e.data));
+      };
       ws.onclose = (e) => {
         offOk();
         const error =
@@ -73,16 +85,44 @@ export class SignalConnection extends Emitter<SignalConnectionEvents> {
           (e.code === CLOSE_UNAUTHENTICATED
             ? new ConfabError('UNAUTHENTICATED', e.reason || 'the server refused the token')
             : new ConfabError('UNAVAILABLE', `signalling connection closed (${e.code}${e.reason ? ` ${e.reason}` : ''})`));
-        this.failPending(error);
-        this.ws = null;
-        this.connectionId = null;
         if (!settled) {
           settled = true;
           reject(error);
         }
-        this.emit('closed', { code: e.code, reason: e.reason, error });
+        this.end(e.code, e.reason, error);
       };
+      this.lastHeard = Date.now();
+      this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs.interval);
     });
+  }
+
+  /** Pings the server; a link silent for too long is declared dead at once (its close may take minutes). */
+  private beat(): void {
+    if (!this.connectionId) return;
+    if (Date.now() - this.lastHeard > this.heartbeatMs.deadAfter) {
+      const ws = this.ws;
+      this.end(4000, 'heartbeat timeout', new ConfabError('UNAVAILABLE', 'the server stopped answering'));
+      ws?.close(4000, 'heartbeat timeout');
+      return;
+    }
+    this.request('ping', {}, this.heartbeatMs.deadAfter).catch(() => undefined);
+  }
+
+  /** Ends this connection once: pending requests fail, listeners hear `closed`. */
+  private end(code: number, reason: string, error: ConfabError): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    const ws = this.ws;
+    if (ws) {
+      ws.onmessage = null;
+      ws.onclose = null;
+    }
+    this.failPending(error);
+    this.ws = null;
+    this.connectionId = null;
+    this.emit('closed', { code, reason, error });
   }
 
   request<T extends RequestType>(type: T, payload: RequestPayload<T>, timeoutMs = REQUEST_TIMEOUT_MS): Promise<RequestResult<T>> {
@@ -140,7 +180,7 @@ export class SignalConnection extends Emitter<SignalConnectionEvents> {
 
   close(): void {
     const ws = this.ws;
-    if (!ws) return;
-    if (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN) ws.close(1000, 'client disconnect');
+    if (ws && (ws.readyState === WebSocket.CONNECTING || ws.readyState === WebSocket.OPEN)) ws.close(1000, 'client disconnect');
+    this.end(1000, 'client disconnect', new ConfabError('UNAVAILABLE', 'disconnected'));
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import {
   type CallInfo,
   type CallSettings,
+  type ChatMessage,
   type CustomData,
   type IceServer,
   type LeaveReason,
@@ -28,6 +29,12 @@ export interface CallServiceOptions {
   reconnectGraceMs: number;
   iceServersFor: (userId: string) => IceServer[];
 }
+
+/** Events kept for a disconnected session; past this it has to rejoin. */
+const MAX_MISSED_EVENTS = 1000;
+
+/** At most this many missed messages come back in one recovery. */
+const MAX_REPLAYED_MESSAGES = 500;
 
 function jsonSize(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value ?? null), 'utf8');
@@ -173,7 +180,12 @@ export class CallService {
         streams: p.publish?.streams ?? [],
         joinedAt: new Date().toISOString(),
         graceTimer: null,
+        lastAckedSeq: p.lastSeq ?? 0,
+        missed: [],
       };
+      // REJOIN: the session this one replaces goes at once rather than after the grace period.
+      const previous = p.previousSessionId ? call.sessions.get(p.previousSessionId) : undefined;
+      if (previous && previous.userId === caller.userId) await this.removeSession(previous, 'timeout');
       call.sessions.set(session.sessionId, session);
       this.indexSession(session);
       try {
@@ -186,14 +198,61 @@ export class CallService {
       this.opts.logger.info({ cid, sessionId: session.sessionId, userId: caller.userId }, 'participant joined');
       this.broadcast(call, { type: 'participant.joined', payload: { cid, participant: toParticipant(session) } }, session.sessionId);
       this.hooks.sessionJoined(session);
-      return {
-        call: { ...info, participantCount: call.sessions.size },
-        sessionId: session.sessionId,
-        participants: [...call.sessions.values()].map(toParticipant),
-        iceServers: this.opts.iceServersFor(caller.userId),
-        mediaPath: type.mediaPath,
-      };
+      const exclude = [session.sessionId, ...(p.previousSessionId ? [p.previousSessionId] : [])];
+      return this.joinResult(call, session, p.lastSeq === undefined ? [] : await this.missedMessages(session, p.lastSeq, exclude));
     });
+  }
+
+  private joinResult(call: ActiveCall, session: LiveSession, missedMessages: ChatMessage[]): RequestResult<'call.join'> {
+    return {
+      call: this.toCallInfo(call.record, call.type, call.members),
+      sessionId: session.sessionId,
+      participants: [...call.sessions.values()].map(toParticipant),
+      iceServers: this.opts.iceServersFor(session.userId),
+      mediaPath: call.type.mediaPath,
+      missedMessages,
+    };
+  }
+
+  /**
+   * FAST recovery: the same user takes its session back on a new connection, within the grace
+   * period. Others see nothing. NOT_FOUND tells the client to REJOIN instead.
+   */
+  async resume(caller: Caller, p: RequestPayload<'call.resume'>): Promise<RequestResult<'call.resume'>> {
+    assertCallAllowed(caller, p.cid);
+    const call = this.active.get(p.cid);
+    const session = call?.sessions.get(p.sessionId);
+    if (!call || !session) throw new ServiceError('NOT_FOUND', `session ${p.sessionId} is gone from ${p.cid}; rejoin`);
+    if (session.userId !== caller.userId) throw new ServiceError('FORBIDDEN', 'that session belongs to another user');
+    if (session.missed === null) {
+      // It missed more than we keep: a clean REJOIN is the only consistent way back.
+      await this.removeSession(session, 'timeout');
+      throw new ServiceError('NOT_FOUND', `session ${p.sessionId} missed too much while away; rejoin`);
+    }
+    if (session.graceTimer) clearTimeout(session.graceTimer);
+    session.graceTimer = null;
+    if (session.connectionId && session.connectionId !== caller.connectionId) {
+      // The old socket has not been seen closing yet: this one takes over.
+      const old = this.byConnection.get(session.connectionId);
+      old?.delete(session);
+      if (old?.size === 0) this.byConnection.delete(session.connectionId);
+    }
+    session.connectionId = caller.connectionId;
+    this.indexSession(session);
+    const missed = session.missed.splice(0);
+    // After the resume response has gone out (it is sent when this handler returns).
+    setImmediate(() => {
+      for (const event of missed) this.sendToSession(session, event);
+    });
+    this.opts.logger.info({ cid: p.cid, sessionId: session.sessionId, missedEvents: missed.length }, 'session resumed');
+    const after = p.lastSeq ?? session.lastAckedSeq;
+    return this.joinResult(call, session, await this.missedMessages(session, after, [session.sessionId]));
+  }
+
+  /** Messages after `afterSeq` addressed to the session's user, except those it sent itself. */
+  private async missedMessages(session: LiveSession, afterSeq: number, sentBy: string[]): Promise<ChatMessage[]> {
+    const stored = await this.opts.store.listMessages(session.cid, afterSeq, MAX_REPLAYED_MESSAGES);
+    return stored.filter((m) => !sentBy.includes(m.sessionId) && (m.to === null || m.to.includes(session.userId)));
   }
 
   /** The signalling connection closed: its sessions wait out the grace period, then time out. */
@@ -294,11 +353,20 @@ export class CallService {
     return call;
   }
 
-  /** Sends an event to every connected session of a call, except `exceptSessionId`. */
+  /** Sends an event to every session of a call, except `exceptSessionId`. */
   broadcast(call: ActiveCall, event: ServerEvent, exceptSessionId?: string): void {
-    for (const s of call.sessions.values()) {
-      if (s.sessionId !== exceptSessionId && s.connectionId) this.opts.notifier.toConnection(s.connectionId, event);
+    for (const s of call.sessions.values()) if (s.sessionId !== exceptSessionId) this.sendToSession(s, event);
+  }
+
+  /** Sends to the session's socket, or keeps the event for a FAST resume while the socket is gone. */
+  sendToSession(session: LiveSession, event: ServerEvent): void {
+    if (session.connectionId) {
+      this.opts.notifier.toConnection(session.connectionId, event);
+      return;
     }
+    if (event.type === 'message' || session.missed === null) return;
+    if (session.missed.length >= MAX_MISSED_EVENTS) session.missed = null;
+    else session.missed.push(event);
   }
 
   get sessionCount(): number {

@@ -10,7 +10,7 @@ import type { CallStore } from '../store/call-store.js';
 import type { CallService } from './call-service.js';
 import { PUBLISH_CAPABILITY, requireCapability } from './permissions.js';
 import { KeyedSerialQueue } from './serial-queue.js';
-import { type Caller, type Notifier, toParticipant } from './types.js';
+import { type Caller, toParticipant } from './types.js';
 
 /**
  * What flows between the sessions of a joined call: p2p signalling (offers, answers, candidates),
@@ -22,7 +22,6 @@ export class SessionRelay {
   constructor(
     private readonly calls: CallService,
     private readonly store: CallStore,
-    private readonly notifier: Notifier,
   ) {}
 
   signal(caller: Caller, p: RequestPayload<'signal'>): void {
@@ -31,14 +30,14 @@ export class SessionRelay {
     if (call.type.mediaPath !== 'p2p') throw new ServiceError('INVALID_ARGUMENT', `${p.cid} is not a p2p call`);
     const to = call.sessions.get(p.to);
     if (!to || to === from) throw new ServiceError('NOT_FOUND', `session ${p.to} is not in call ${p.cid}`);
-    if (!to.connectionId) throw new ServiceError('UNAVAILABLE', `session ${p.to} is reconnecting`);
     const payload: { cid: string; from: string; description?: typeof p.description; candidate?: typeof p.candidate } = {
       cid: p.cid,
       from: from.sessionId,
     };
     if (p.description !== undefined) payload.description = p.description;
     if (p.candidate !== undefined) payload.candidate = p.candidate;
-    this.notifier.toConnection(to.connectionId, { type: 'signal', payload });
+    // A peer that is reconnecting gets it when it resumes.
+    this.calls.sendToSession(to, { type: 'signal', payload });
   }
 
   updateTracks(caller: Caller, p: RequestPayload<'tracks.update'>): void {
@@ -62,6 +61,11 @@ export class SessionRelay {
     for (const kind of removed) emit('track.unpublished', kind);
   }
 
+  ack(caller: Caller, p: RequestPayload<'message.ack'>): void {
+    const session = this.calls.sessionOf(caller, p.cid);
+    session.lastAckedSeq = Math.max(session.lastAckedSeq, p.seq);
+  }
+
   async sendMessage(caller: Caller, p: RequestPayload<'message.send'>): Promise<ChatMessage> {
     const session = this.calls.sessionOf(caller, p.cid);
     const call = this.calls.activeCall(p.cid);
@@ -73,9 +77,17 @@ export class SessionRelay {
     }
     // One at a time per call: sequence numbers are handed out, stored and delivered in order.
     return this.messageQueue.run(p.cid, async () => {
+      if (p.id) {
+        // A retry of a message the server already has (its answer was lost): no second copy.
+        const existing = await this.store.getMessage(p.id);
+        if (existing && (existing.cid !== p.cid || existing.sessionId !== session.sessionId && existing.from !== session.userId)) {
+          throw new ServiceError('CONFLICT', `message id ${p.id} is already taken`);
+        }
+        if (existing) return existing;
+      }
       const to = p.to ? [...new Set(p.to)] : null;
       const message: ChatMessage = {
-        id: randomUUID(),
+        id: p.id ?? randomUUID(),
         seq: call.lastSeq + 1,
         cid: p.cid,
         from: session.userId,
@@ -87,9 +99,8 @@ export class SessionRelay {
       await this.store.insertMessage(message);
       call.lastSeq = message.seq;
       for (const s of call.sessions.values()) {
-        if (s === session || !s.connectionId) continue;
-        if (to && !to.includes(s.userId)) continue;
-        this.notifier.toConnection(s.connectionId, { type: 'message', payload: { cid: p.cid, message } });
+        if (s === session || (to && !to.includes(s.userId))) continue;
+        this.calls.sendToSession(s, { type: 'message', payload: { cid: p.cid, message } });
       }
       return message;
     });

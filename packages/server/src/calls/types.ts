@@ -35,6 +35,13 @@ export interface LiveSession {
   streams: StreamInfo[];
   joinedAt: string;
   graceTimer: NodeJS.Timeout | null;
+  /** The last message sequence number the client acknowledged. */
+  lastAckedSeq: number;
+  /**
+   * Events for this session while its socket is gone, delivered on FAST resume (messages are not
+   * kept here: they are replayed from the store). null once too many piled up: then it must rejoin.
+   */
+  missed: ServerEvent[] | null;
 }
 
 /** A call with at least one session, in memory. */

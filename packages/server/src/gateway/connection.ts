@@ -53,8 +53,13 @@ export class Connection {
     return this.caller?.userId ?? null;
   }
 
+  /** The token given at connect time (query parameter); requests sent meanwhile wait for it. */
+  authenticateOnConnect(token: string): void {
+    this.chain = this.chain.then(() => this.authenticate(token, null));
+  }
+
   /** Verifies a token given at connect time (query parameter) or by an `auth` request. */
-  async authenticate(token: string, requestId: string | null): Promise<void> {
+  private async authenticate(token: string, requestId: string | null): Promise<void> {
     let claims: TokenClaims;
     try {
       claims = await this.deps.verify(token);

@@ -26,6 +26,7 @@ export function createRequestHandlers(calls: CallService, relay: SessionRelay, r
       if (p.ring) await rings.ring(caller, result.call.cid);
       return result;
     },
+    'call.resume': (caller, p) => calls.resume(caller, p),
     'call.leave': async (caller, p) => {
       // Leaving also cancels an unanswered ring of this caller, joined or not.
       const cancelled = rings.cancelByCaller(caller, p.cid);
@@ -56,5 +57,9 @@ export function createRequestHandlers(calls: CallService, relay: SessionRelay, r
       return {};
     },
     'message.send': async (caller, p) => ({ message: await relay.sendMessage(caller, p) }),
+    'message.ack': (caller, p) => {
+      relay.ack(caller, p);
+      return {};
+    },
   };
 }

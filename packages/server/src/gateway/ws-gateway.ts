@@ -64,7 +64,7 @@ export class WsGateway {
       });
       this.opts.registry.add(connection);
       const token = url.searchParams.get('access_token');
-      if (token) void connection.authenticate(token, null);
+      if (token) connection.authenticateOnConnect(token);
     });
   }
 

@@ -1,6 +1,7 @@
 import type { CallSettings, CustomData, Member } from '@confab/protocol';
 import type { CallType } from '../calls/call-types.js';
 import type { Db } from './database.js';
+import type { MessagesTable } from './schema.js';
 
 /** A call as stored. */
 export interface CallRecord {
@@ -217,6 +218,11 @@ export class CallStore {
       .execute();
   }
 
+  async getMessage(id: string): Promise<StoredMessage | null> {
+    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toMessage(row) : null;
+  }
+
   async listMessages(cid: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {
     const rows = await this.db
       .selectFrom('messages')
@@ -226,15 +232,19 @@ export class CallStore {
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      cid: r.cid,
-      seq: r.seq,
-      id: r.id,
-      from: r.from_user,
-      sessionId: r.session_id,
-      data: parse(r.data, null),
-      to: parse<string[] | null>(r.to_users, null),
-      createdAt: r.created_at,
-    }));
+    return rows.map(toMessage);
   }
+}
+
+function toMessage(r: MessagesTable): StoredMessage {
+  return {
+    cid: r.cid,
+    seq: r.seq,
+    id: r.id,
+    from: r.from_user,
+    sessionId: r.session_id,
+    data: parse(r.data, null),
+    to: parse<string[] | null>(r.to_users, null),
+    createdAt: r.created_at,
+  };
 }
