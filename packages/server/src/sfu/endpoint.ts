@@ -86,6 +86,7 @@ export class EndpointImpl implements Endpoint {
     if (!this.subscriberTransport) {
       this.subscriberTransport = new SubscriberTransport(this.ctx, this.id, {
         offer: (offer) => this.events.emit('subscriberOffer', { sdp: offer.sdp, tracks: [...offer.tracks] }),
+        candidate: (candidate, sdpMid) => this.events.emit('subscriberCandidate', { candidate, sdpMid }),
         iceState: (state) => {
           this.events.emit('iceStateChange', { transport: 'subscriber', state });
           if (state === 'failed') this.close('ice-failed');

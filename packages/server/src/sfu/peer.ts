@@ -1,7 +1,13 @@
 /**
- * One libdatachannel PeerConnection on the shared UDP port, with every Track object it hands
- * out kept referenced until close (an unreferenced Track is garbage-collected and its callbacks
- * stop silently), and counted.
+ * One libdatachannel PeerConnection on the shared UDP port, and the Track objects it hands out.
+ *
+ * Two node-datachannel 0.33 hazards shape this class:
+ * - a Track object that is garbage-collected stops delivering its callbacks silently, so every
+ *   Track is held here;
+ * - a Track object leaves node-datachannel's registry only in the cleanup step of its `onClosed`
+ *   callback; one collected before that leaves a dangling pointer that crashes the process later
+ *   (measured: SIGSEGV in nodeDataChannel.cleanup()). So every Track gets an onClosed handler and
+ *   is released only once that handler has run. The `tracks` counter follows the same rule.
  */
 import nodeDataChannel, { type Audio, type PeerConnection, type Track, type Video } from 'node-datachannel';
 import type { SfuContext } from './context.js';
@@ -11,7 +17,7 @@ const ICE_STATES = new Set<string>(['new', 'checking', 'connected', 'completed',
 
 export class Peer {
   readonly pc: PeerConnection;
-  private readonly held: Track[] = [];
+  private readonly held = new Set<Track>();
   private closedFlag = false;
 
   constructor(
@@ -38,21 +44,26 @@ export class Peer {
     return this.closedFlag;
   }
 
-  /** Keeps a Track referenced (and counted) until close. */
-  hold(track: Track): Track {
-    this.held.push(track);
+  /** Keeps a Track referenced (and counted) until its close has been fully processed. */
+  hold(track: Track, onClosed?: () => void): Track {
+    this.held.add(track);
     this.ctx.counters.tracks++;
+    track.onClosed(() => {
+      onClosed?.();
+      if (this.held.delete(track)) this.ctx.counters.tracks--;
+    });
     return track;
   }
 
-  addTrack(media: Video | Audio): Track {
-    return this.hold(this.pc.addTrack(media));
+  addTrack(media: Video | Audio, onClosed?: () => void): Track {
+    return this.hold(this.pc.addTrack(media), onClosed);
   }
 
   addRemoteCandidate(candidate: string, mid: string): void {
     this.pc.addRemoteCandidate(candidate, mid);
   }
 
+  /** Closes the tracks and the connection; the tracks are released as their close completes. */
   close(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
@@ -63,8 +74,6 @@ export class Peer {
         // already closed
       }
     }
-    this.ctx.counters.tracks -= this.held.length;
-    this.held.length = 0;
     try {
       this.pc.close();
     } catch {

@@ -200,11 +200,18 @@ export class PublishedTrack implements EpochSource, RtcpVisitor {
     for (const dt of layer.receivers) dt.onSenderReport(layer, ntpSec, ntpFrac, rtpTimestamp);
   }
 
-  /** Asks the publisher for a key frame on a layer, at most once per second per layer. */
+  /**
+   * Asks the publisher for a key frame on a layer, at most once per second per layer; a request
+   * inside that second is remembered and sent when it ends.
+   */
   requestKeyframe(layerIndex: number, nowMs: number): void {
     const layer = this.layers[layerIndex];
     if (!layer || this.kind !== 'video' || this.closed) return;
-    if (nowMs - layer.lastKeyframeRequestAtMs < KEYFRAME_REQUEST_INTERVAL_MS) return;
+    if (nowMs - layer.lastKeyframeRequestAtMs < KEYFRAME_REQUEST_INTERVAL_MS) {
+      layer.keyframePending = true; // sent by tick() once the interval has passed
+      return;
+    }
+    layer.keyframePending = false;
     layer.lastKeyframeRequestAtMs = nowMs;
     if (layer.ssrc === 0) return; // nothing received yet: the encoder starts with a key frame anyway
     this.ctx.counters.plisSent++;
@@ -226,7 +233,10 @@ export class PublishedTrack implements EpochSource, RtcpVisitor {
   /** Periodic work: bitrates, pending NACKs, and once a second RR + REMB to the publisher. */
   tick(nowMs: number): void {
     if (this.closed) return;
-    for (const layer of this.layers) layer.tick(nowMs);
+    for (const layer of this.layers) {
+      layer.tick(nowMs);
+      if (layer.keyframePending) this.requestKeyframe(layer.index, nowMs);
+    }
     this.layers.forEach((layer, i) => {
       const q = this.pendingNacks[i]!;
       if (q.length > 0 && layer.ssrc !== 0) {

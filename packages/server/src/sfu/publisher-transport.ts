@@ -44,11 +44,11 @@ export class PublisherTransport {
     });
     this.peer = new Peer(ctx, `pub:${endpointId}:${options.trackId}`, onIceState);
     this.peer.pc.onTrack((track) => {
+      this.peer.hold(track);
       if (this.closed) {
         track.close();
         return;
       }
-      this.peer.hold(track);
       this.track = track;
       track.onMessage((msg) => this.source.onPacket(msg));
       this.source.sendToPublisher = (packet) => this.send(packet);

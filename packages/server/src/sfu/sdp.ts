@@ -143,17 +143,36 @@ export function finalizePublisherAnswer(answer: string, address: string, port: n
   return sdpTransform.write(session);
 }
 
-/** Puts the announced candidate into libdatachannel's subscriber offer. */
-export function finalizeSubscriberOffer(offer: string, address: string, port: number): string {
+/**
+ * Prepares libdatachannel's subscriber offer for the browser: no candidate (the SFU trickles its
+ * one candidate after applying the first answer, see SubscriberTransport), a stable origin line
+ * (same session id, growing version, as JSEP wants for re-offers), the announced address, and
+ * per m-line edits by `editMedia` (direction, msid).
+ */
+export function finalizeSubscriberOffer(
+  offer: string,
+  address: string,
+  port: number,
+  origin: { sessionId: string; version: number },
+  editMedia: (media: MediaDescription) => void = () => {},
+): string {
   const session = parse(offer);
+  session.origin = { username: '-', sessionId: origin.sessionId, sessionVersion: origin.version, netType: 'IN', ipVer: ipVersion(address), address };
   session.media.forEach((media, i) => {
     if (i === 0) {
       media.port = port;
       media.connection = { version: ipVersion(address), ip: address };
     }
-    setOnlyCandidate(media, address, port);
+    delete media.candidates;
+    delete media.endOfCandidates;
+    editMedia(media);
   });
   return sdpTransform.write(session);
+}
+
+/** The SFU's only ICE candidate, as a trickled candidate line. */
+export function hostCandidate(address: string, port: number): string {
+  return `candidate:1 1 UDP 2130706431 ${address} ${port} typ host`;
 }
 
 export interface AnsweredMedia {

@@ -1,8 +1,13 @@
 /**
- * Entry point of the media plane: `createSfu` binds the one UDP port (an IceUdpMuxListener keeps
- * it bound while the SFU lives; every peer connection joins it with enableIceUdpMux) and runs
- * one 250 ms timer for the periodic work of every router.
+ * Entry point of the media plane. Every peer connection joins one UDP socket (libjuice's ICE UDP
+ * mux: enableIceUdpMux with portRangeBegin = portRangeEnd = udpPort). `createSfu` first checks
+ * the port can be bound. With a wildcard bind address an IceUdpMuxListener also keeps the port
+ * bound while the SFU lives; with a specific address it is bound only while a peer connection
+ * exists, because libdatachannel 0.24's IceUdpMuxListener never releases a port it bound to a
+ * specific address (measured: still bound after stop()). One 250 ms timer drives the periodic
+ * work of every router.
  */
+import dgram from 'node:dgram';
 import net from 'node:net';
 import nodeDataChannel, { type IceUdpMuxListener } from 'node-datachannel';
 import { silentLogger, zeroStats, type SfuContext } from './context.js';
@@ -14,20 +19,22 @@ const TICK_MS = 250;
 
 class SfuImpl implements Sfu {
   private readonly routers = new Map<string, RouterImpl>();
-  private readonly listener: IceUdpMuxListener;
+  private readonly listener: IceUdpMuxListener | undefined;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly ctx: SfuContext) {
     const o = ctx.options;
-    try {
-      this.listener = new nodeDataChannel.IceUdpMuxListener(o.udpPort, o.bindAddress);
-    } catch (err) {
-      throw new SfuError('UNAVAILABLE', `cannot bind UDP ${o.bindAddress}:${o.udpPort}: ${(err as Error).message}`, { cause: err });
+    if (o.bindAddress === '0.0.0.0' || o.bindAddress === '::') {
+      try {
+        this.listener = new nodeDataChannel.IceUdpMuxListener(o.udpPort);
+      } catch (err) {
+        throw new SfuError('UNAVAILABLE', `cannot bind UDP port ${o.udpPort}: ${(err as Error).message}`, { cause: err });
+      }
+      this.listener.onUnhandledStunRequest((req) => {
+        ctx.logger.debug({ ufrag: req.ufrag, host: req.host, port: req.port }, 'sfu STUN request for no known connection');
+      });
     }
-    this.listener.onUnhandledStunRequest((req) => {
-      ctx.logger.debug({ ufrag: req.ufrag, host: req.host, port: req.port }, 'sfu STUN request for no known connection');
-    });
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
     ctx.counters.timers++;
@@ -76,17 +83,37 @@ class SfuImpl implements Sfu {
     clearInterval(this.timer);
     this.ctx.counters.timers--;
     try {
-      this.listener.stop();
+      this.listener?.stop();
     } catch {
       // already stopped
     }
   }
 }
 
-export function createSfu(options: SfuOptions): Sfu {
+/** Binds and releases `address:port` to check it is free; port 0 picks a free port. */
+function probeUdpPort(address: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket(net.isIPv6(address) ? 'udp6' : 'udp4');
+    socket.once('error', (err) => {
+      socket.close();
+      reject(new SfuError('UNAVAILABLE', `cannot bind UDP ${address}:${port}: ${err.message}`, { cause: err }));
+    });
+    socket.bind(port, address, () => {
+      const bound = socket.address().port;
+      socket.close(() => resolve(bound));
+    });
+  });
+}
+
+/**
+ * Creates the SFU. Rejects with INVALID_ARGUMENT for bad options and UNAVAILABLE when the UDP
+ * port cannot be bound. `udpPort: 0` picks a free port (read it back from `sfu.udpPort`).
+ */
+export async function createSfu(options: SfuOptions): Promise<Sfu> {
   if (typeof options !== 'object' || options === null) throw invalid('SFU options must be an object');
-  const { udpPort, announcedAddress } = options;
-  if (!Number.isInteger(udpPort) || udpPort < 1 || udpPort > 65535) throw invalid('udpPort must be an integer in 1..65535');
+  const { announcedAddress } = options;
+  let udpPort = options.udpPort;
+  if (!Number.isInteger(udpPort) || udpPort < 0 || udpPort > 65535) throw invalid('udpPort must be an integer in 0..65535');
   if (typeof announcedAddress !== 'string' || net.isIP(announcedAddress) === 0) {
     throw invalid('announcedAddress must be an IPv4 or IPv6 address');
   }
@@ -100,6 +127,7 @@ export function createSfu(options: SfuOptions): Sfu {
   if (!Number.isInteger(packetCacheSize) || packetCacheSize < 16 || packetCacheSize > 32768) {
     throw invalid('packetCacheSize must be an integer in 16..32768');
   }
+  udpPort = await probeUdpPort(bindAddress, udpPort);
   const ctx: SfuContext = {
     options: { udpPort, bindAddress, announcedAddress, publisherVideoBitrate, packetCacheSize },
     logger: options.logger ?? silentLogger,

@@ -29,6 +29,8 @@ export class SourceLayer {
   height = 0;
   lastKeyframeAtMs = 0;
   lastKeyframeRequestAtMs = -Infinity;
+  /** A key frame request arrived inside the rate limit window. */
+  keyframePending = false;
   lastSrNtpMiddle = 0;
   lastSrAtMs = 0;
   readonly cache: PacketCache;

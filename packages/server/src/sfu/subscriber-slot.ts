@@ -1,11 +1,17 @@
 /**
- * One m-line of a subscriber connection. Slots are reused: when a subscription ends the m-line
- * is renegotiated to `inactive`, and once the browser has acknowledged that, the next
- * subscription of the same kind takes it over (new msid, `sendonly` again) instead of growing
- * the SDP. The slot keeps one SSRC and one {@link StreamRewriter} for its whole life, so the
- * browser's receiver sees one continuous stream whatever is forwarded into it.
+ * One m-line of a subscriber connection. Slots are reused: when a subscription ends, the m-line
+ * is offered as `inactive`; once the browser has answered that, the next subscription of the
+ * same kind takes it over (`sendonly` again, new msid) instead of growing the SDP.
+ *
+ * libdatachannel describes the m-line once, as sendonly with the slot's SSRC; the direction and
+ * msid the browser sees are written into each offer by {@link SubscriberSlot.applyToOffer}.
+ * (Re-describing a mid through another addTrack call would create a second Track object for the
+ * same track, which node-datachannel cannot release safely.) The slot keeps one SSRC and one
+ * {@link StreamRewriter} for its whole life, so the browser's receiver sees one continuous
+ * stream whatever is forwarded into it.
  */
 import nodeDataChannel, { type Track } from 'node-datachannel';
+import type { MediaDescription } from 'sdp-transform';
 import type { SfuContext } from './context.js';
 import type { DownTrack } from './downtrack.js';
 import { CODEC, SUBSCRIBER_EXTENSIONS, SUBSCRIBER_PT } from './extensions.js';
@@ -20,7 +26,7 @@ export class SubscriberSlot {
   downtrack: DownTrack | undefined = undefined;
   /** The browser's answer has acknowledged the current assignment (or the inactive state). */
   negotiated = false;
-  /** The description changed since the last offer. */
+  /** The assignment changed since the last offer. */
   dirty = true;
   /** DTLS is up and libdatachannel accepts packets on the track. */
   open = false;
@@ -30,17 +36,37 @@ export class SubscriberSlot {
   accepted: ReadonlySet<string> = new Set();
   /** The browser rejected the m-line: never reused. */
   rejected = false;
+  /** Called when the track opens (the transport activates pending subscriptions). */
+  onOpen: (() => void) | undefined = undefined;
   private track: Track | undefined;
 
   constructor(
     private readonly ctx: SfuContext,
-    private readonly peer: Peer,
+    peer: Peer,
     readonly mid: string,
     readonly kind: MediaKind,
     ssrc: number,
-    private readonly onRtcp: (slot: SubscriberSlot, packet: Buffer) => void,
+    cname: string,
+    onRtcp: (slot: SubscriberSlot, packet: Buffer) => void,
   ) {
     this.rewriter = new StreamRewriter(ssrc, CODEC[kind].clockRate);
+    const media = kind === 'video' ? new nodeDataChannel.Video(mid, 'SendOnly') : new nodeDataChannel.Audio(mid, 'SendOnly');
+    if (kind === 'video') {
+      (media as InstanceType<typeof nodeDataChannel.Video>).addVP8Codec(SUBSCRIBER_PT.video);
+    } else {
+      (media as InstanceType<typeof nodeDataChannel.Audio>).addOpusCodec(SUBSCRIBER_PT.audio, 'minptime=10;useinbandfec=1');
+    }
+    for (const { uri, id } of SUBSCRIBER_EXTENSIONS[kind]) media.parseSdpLine(`a=extmap:${id} ${uri}`);
+    media.addSSRC(ssrc, cname, `slot-${mid}`, `slot-${mid}`);
+    const track = peer.addTrack(media, () => {
+      this.open = false;
+    });
+    this.track = track;
+    track.onOpen(() => {
+      this.open = true;
+      this.onOpen?.();
+    });
+    track.onMessage((msg) => onRtcp(this, msg));
   }
 
   get ssrc(): number {
@@ -52,40 +78,21 @@ export class SubscriberSlot {
     return this.downtrack === undefined && this.negotiated && !this.dirty && !this.rejected;
   }
 
-  /** Writes the current assignment into libdatachannel's description of this m-line. */
-  describe(cname: string): void {
+  /** Writes this slot's direction and msid into its m-line of an outgoing offer. */
+  applyToOffer(media: MediaDescription): void {
     const dt = this.downtrack;
-    const direction = dt ? 'SendOnly' : 'Inactive';
-    const media = this.kind === 'video' ? new nodeDataChannel.Video(this.mid, direction) : new nodeDataChannel.Audio(this.mid, direction);
-    if (this.kind === 'video') {
-      (media as InstanceType<typeof nodeDataChannel.Video>).addVP8Codec(SUBSCRIBER_PT.video);
+    if (dt) {
+      const stream = msidToken(dt.source.streamKey || dt.source.endpointId);
+      const track = msidToken(dt.source.trackId);
+      media.direction = 'sendonly';
+      media.msid = [{ id: stream, appdata: track }];
+      media.ssrcs = (media.ssrcs ?? []).map((s) => (s.attribute === 'msid' ? { ...s, value: `${stream} ${track}` } : s));
     } else {
-      (media as InstanceType<typeof nodeDataChannel.Audio>).addOpusCodec(SUBSCRIBER_PT.audio, 'minptime=10;useinbandfec=1');
+      media.direction = 'inactive';
+      delete media.msid;
+      media.ssrcs = (media.ssrcs ?? []).filter((s) => s.attribute !== 'msid');
     }
-    for (const { uri, id } of SUBSCRIBER_EXTENSIONS[this.kind]) media.parseSdpLine(`a=extmap:${id} ${uri}`);
-    const streamId = dt ? msidToken(dt.source.streamKey || dt.source.endpointId) : '-';
-    const trackId = dt ? msidToken(dt.source.trackId) : `inactive-${this.mid}`;
-    media.addSSRC(this.ssrc, cname, streamId, trackId);
-    const track = this.peer.addTrack(media);
-    if (this.track === undefined) {
-      // The first Track object stays the one we send and listen on; later addTrack calls for
-      // the same mid re-describe the same underlying track and are only held by the peer.
-      this.track = track;
-      track.onOpen(() => {
-        this.open = true;
-        this.onOpenChange?.();
-      });
-      track.onClosed(() => {
-        this.open = false;
-      });
-      track.onMessage((msg) => this.onRtcp(this, msg));
-      this.open = track.isOpen();
-    }
-    this.dirty = false;
   }
-
-  /** Called when the track opens (the transport activates pending subscriptions). */
-  onOpenChange: (() => void) | undefined = undefined;
 
   send(packet: Buffer): boolean {
     const t = this.track;
@@ -103,6 +110,6 @@ export class SubscriberSlot {
     this.open = false;
     this.downtrack = undefined;
     this.track = undefined;
-    this.onOpenChange = undefined;
+    this.onOpen = undefined;
   }
 }

@@ -14,12 +14,14 @@ import { DownlinkEstimator } from './layer-selection.js';
 import { Peer } from './peer.js';
 import { forEachNackedSeq, parseRtcp, type ReportBlock, type RtcpVisitor } from './rtp/rtcp.js';
 import { isRtcp } from './rtp/rtp-packet.js';
-import { finalizeSubscriberOffer, parseSubscriberAnswer } from './sdp.js';
+import { finalizeSubscriberOffer, hostCandidate, parseSubscriberAnswer } from './sdp.js';
 import { SubscriberSlot } from './subscriber-slot.js';
 import type { IceState, MediaKind, SubscriberTrackDescription } from './types.js';
 
 export interface SubscriberTransportHooks {
   offer(offer: { sdp: string; tracks: SubscriberTrackDescription[] }): void;
+  /** The SFU's ICE candidate, to add to the browser's subscriber connection. */
+  candidate(candidate: string, sdpMid: string): void;
   iceState(state: IceState): void;
   /** The browser rejected the m-line of this subscription. */
   rejected(dt: DownTrack): void;
@@ -39,6 +41,9 @@ export class SubscriberTransport implements RtcpVisitor {
   private rtcpSlot: SubscriberSlot | undefined;
   private readonly usedSsrcs = new Set<number>();
   private sentOctets = 0;
+  private readonly sessionId = String(Math.floor(Math.random() * 1e15));
+  private sessionVersion = 0;
+  private candidateSent = false;
   private sentAtMs = 0;
   sentBitrate = 0;
 
@@ -61,8 +66,8 @@ export class SubscriberTransport implements RtcpVisitor {
     let ssrc = 0;
     while (ssrc === 0 || this.usedSsrcs.has(ssrc)) ssrc = (Math.random() * 0xfffffffe + 1) >>> 0;
     this.usedSsrcs.add(ssrc);
-    const slot = new SubscriberSlot(this.ctx, this.peer, String(this.slots.length), kind, ssrc, (s, p) => this.onSlotPacket(s, p));
-    slot.onOpenChange = () => this.activateReady();
+    const slot = new SubscriberSlot(this.ctx, this.peer, String(this.slots.length), kind, ssrc, CNAME, (s, p) => this.onSlotPacket(s, p));
+    slot.onOpen = () => this.activateReady();
     this.slots.push(slot);
     return slot;
   }
@@ -99,8 +104,10 @@ export class SubscriberTransport implements RtcpVisitor {
     if (this.closed || this.state !== 'stable' || !this.needsOffer) return;
     this.needsOffer = false;
     const tracks: SubscriberTrackDescription[] = [];
+    const byMid = new Map<string, SubscriberSlot>();
     for (const slot of this.slots) {
-      if (slot.dirty) slot.describe(CNAME);
+      byMid.set(slot.mid, slot);
+      slot.dirty = false;
       slot.offeredWith = slot.downtrack;
       const dt = slot.downtrack;
       if (dt) tracks.push({ mid: slot.mid, trackId: dt.source.trackId, streamKey: dt.source.streamKey, kind: slot.kind });
@@ -111,7 +118,11 @@ export class SubscriberTransport implements RtcpVisitor {
       this.peer.pc.setLocalDescription('offer');
       const local = this.peer.pc.localDescription();
       if (!local) throw new Error('no local description');
-      sdp = finalizeSubscriberOffer(local.sdp, this.ctx.options.announcedAddress, this.ctx.options.udpPort);
+      const o = this.ctx.options;
+      sdp = finalizeSubscriberOffer(local.sdp, o.announcedAddress, o.udpPort, { sessionId: this.sessionId, version: ++this.sessionVersion }, (media) => {
+        const slot = media.mid === undefined ? undefined : byMid.get(String(media.mid));
+        slot?.applyToOffer(media);
+      });
     } catch (err) {
       this.ctx.logger.error({ err, endpointId: this.endpointId }, 'sfu could not create subscriber offer');
       return;
@@ -133,6 +144,15 @@ export class SubscriberTransport implements RtcpVisitor {
     }
     this.state = 'stable';
     this.pending = undefined;
+    if (!this.candidateSent && this.slots[0]) {
+      // Only now that libdatachannel holds the whole answer may the browser start ICE: with
+      // the candidate in the offer, its early checks let ICE and DTLS complete inside
+      // setRemoteDescription, before the remote fingerprint is stored, and the DTLS handshake
+      // fails (measured on loopback: about 1 negotiation in 20).
+      this.candidateSent = true;
+      const o = this.ctx.options;
+      this.hooks.candidate(hostCandidate(o.announcedAddress, o.udpPort), this.slots[0].mid);
+    }
     for (const slot of this.slots) {
       const offered = slot.offeredWith;
       slot.offeredWith = null;

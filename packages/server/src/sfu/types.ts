@@ -15,7 +15,7 @@ export interface SfuLogger {
 }
 
 export interface SfuOptions {
-  /** The one UDP port every peer connection shares (ICE UDP mux). */
+  /** The one UDP port every peer connection shares (ICE UDP mux). 0 picks a free port. */
   udpPort: number;
   /** Local address the UDP socket binds to. Default '0.0.0.0'. */
   bindAddress?: string;
@@ -162,6 +162,11 @@ export type EndpointCloseReason = 'closed' | 'ice-failed' | 'router-closed';
 export interface EndpointEvents {
   /** Send this offer to the browser's subscriber peer connection and return its answer with setSubscriberAnswer. */
   subscriberOffer: { sdp: string; tracks: SubscriberTrackDescription[] };
+  /**
+   * The SFU's ICE candidate for the subscriber connection, emitted once, right after the first
+   * answer has been applied (offers carry no candidate); pass it to the browser's addIceCandidate.
+   */
+  subscriberCandidate: { candidate: string; sdpMid: string };
   iceStateChange: { transport: 'subscriber' | 'publisher'; trackId?: string; state: IceState };
   closed: { reason: EndpointCloseReason };
 }

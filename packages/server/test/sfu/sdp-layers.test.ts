@@ -80,8 +80,14 @@ describe('SDP munging', () => {
     assert.equal(media.msid, undefined);
     assert.match(out, /a=end-of-candidates/);
 
-    const offer = finalizeSubscriberOffer(answer, '::1', 4000);
-    assert.equal(sdpTransform.parse(offer).media[0]!.connection?.version, 6);
+    const offer = finalizeSubscriberOffer(answer, '::1', 4000, { sessionId: '42', version: 3 }, (m) => {
+      m.direction = 'inactive';
+    });
+    const parsed = sdpTransform.parse(offer);
+    assert.equal(parsed.media[0]!.connection?.version, 6);
+    assert.equal(parsed.media[0]!.direction, 'inactive');
+    assert.equal(String(parsed.origin?.sessionId), '42');
+    assert.equal(parsed.origin?.sessionVersion, 3);
   });
 
   it('reads accepted extensions and rejected m-lines from a subscriber answer', () => {
