@@ -17,6 +17,8 @@ export interface ServerProcess {
   env: Record<string, string>;
   /** What the process printed, for failure messages. */
   output(): string;
+  /** Resident memory of the server process, in MiB (Linux). */
+  rssMb(): number;
   /** Graceful stop (SIGTERM), then the data dir is removed unless keepData. */
   stop(options?: { keepData?: boolean }): Promise<void>;
   /** kill -9, keeping the data dir. */
@@ -84,6 +86,13 @@ export async function startServerProcess(options: StartOptions = {}): Promise<Se
     dataDir,
     env,
     output: () => log,
+    rssMb() {
+      const pid = child?.pid;
+      if (!pid) return NaN;
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+      return kb / 1024;
+    },
     async stop({ keepData = false } = {}) {
       const proc = child;
       child = null;

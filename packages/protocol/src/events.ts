@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  Capability,
   CallInfo,
   ChatMessage,
   Cid,
@@ -41,7 +42,16 @@ export const EVENTS = {
   'call.rejected': z.object({ cid: Cid, userId: UserId, reason: z.string().nullable() }),
   'call.missed': z.object({ cid: Cid, userId: UserId }),
   'call.ended': z.object({ cid: Cid }),
-  kicked: z.object({ cid: Cid }),
+  kicked: z.object({ cid: Cid, by: UserId, blocked: z.boolean() }),
+  /** A moderator turned off one of your tracks (you may turn it on again unless it is censored). */
+  'track.muted': z.object({ cid: Cid, kind: TrackKind, by: UserId }),
+  'track.censored': z.object({ cid: Cid, userId: UserId, kind: TrackKind, by: UserId }),
+  'track.uncensored': z.object({ cid: Cid, userId: UserId, kind: TrackKind, by: UserId }),
+  'permission.requested': z.object({ cid: Cid, userId: UserId, name: z.string(), capabilities: z.array(Capability) }),
+  'permission.denied': z.object({ cid: Cid, capabilities: z.array(Capability), by: UserId }),
+  /** Your capabilities in the call changed (a grant, a revoke, a censor). */
+  'capabilities.updated': z.object({ cid: Cid, capabilities: z.array(Capability) }),
+  custom: z.object({ cid: Cid, from: UserId, sessionId: SessionId, data: z.unknown(), to: z.array(UserId).nullable() }),
   /** The server asks for a recovery it knows is needed (e.g. the SFU lost the media path). */
   'call.recover': z.object({ cid: Cid, strategy: z.enum(['fast', 'rejoin', 'migrate']), reason: z.string() }),
 } as const;

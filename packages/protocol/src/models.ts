@@ -10,6 +10,28 @@ export const Cid = z
   .string()
   .regex(CID_PATTERN, 'cid must be "type:id"');
 
+/** What a role (or a grant) lets a participant do in a call; enforced by the server on every request. */
+export const CAPABILITIES = [
+  'create-call',
+  'join-call',
+  'publish-audio',
+  'publish-video',
+  'publish-screen',
+  'subscribe',
+  'send-message',
+  'send-custom-event',
+  'ring',
+  'end-call',
+  'kick',
+  'block',
+  'mute-others',
+  'censor',
+  'update-call-settings',
+  'grant-permissions',
+] as const;
+export const Capability = z.enum(CAPABILITIES);
+export type Capability = z.infer<typeof Capability>;
+
 export const TrackKind = z.enum(['audio', 'video', 'screen']);
 export type TrackKind = z.infer<typeof TrackKind>;
 
@@ -31,6 +53,8 @@ export const Participant = z.object({
   name: z.string(),
   roles: z.array(z.string()),
   publishedTracks: z.array(TrackKind),
+  /** Kinds a moderator disabled; the participant cannot publish them until uncensored. */
+  censoredTracks: z.array(TrackKind),
   streams: z.array(StreamInfo),
   joinedAt: z.string(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  Capability,
   CallId,
   CallInfo,
   CallSettings,
@@ -43,7 +44,12 @@ const JoinResult = z.object({
   mediaPath: MediaPath,
   /** Messages after the lastSeq the client gave, in order (recovery replay). */
   missedMessages: z.array(ChatMessage),
+  /** What this participant may do in the call. */
+  ownCapabilities: z.array(Capability),
 });
+
+const ModerationTarget = z.object({ cid: Cid, userId: UserId });
+const PublishCapability = z.enum(['publish-audio', 'publish-video', 'publish-screen']);
 
 /**
  * Every request the client can send: its payload schema and its result schema.
@@ -112,6 +118,31 @@ export const REQUESTS = {
   },
   /** The last message sequence number the client processed (replay starts after it). */
   'message.ack': { payload: z.object({ cid: Cid, seq: z.number().int().min(0) }), result: z.object({}) },
+  /** Message history visible to the caller, newest last: before a sequence number, at most `limit`. */
+  'message.query': {
+    payload: z.object({ cid: Cid, before: z.number().int().min(1).optional(), limit: z.number().int().min(1).max(200).optional() }),
+    result: z.object({ messages: z.array(ChatMessage) }),
+  },
+  /** An app event to everyone or some: not stored, not a chat message. */
+  'event.send': {
+    payload: z.object({ cid: Cid, data: z.unknown(), to: z.array(UserId).min(1).max(MAX_MESSAGE_RECIPIENTS).optional() }),
+    result: z.object({}),
+  },
+  'moderation.kick': { payload: ModerationTarget.extend({ block: z.boolean().optional() }), result: z.object({}) },
+  'moderation.unblock': { payload: ModerationTarget, result: z.object({}) },
+  'moderation.mute': { payload: ModerationTarget.extend({ kind: TrackKind }), result: z.object({}) },
+  'moderation.censor': { payload: ModerationTarget.extend({ kind: TrackKind, censored: z.boolean() }), result: z.object({}) },
+  /** A participant (typically a guest) asks the hosts for permission to publish. */
+  'permission.request': { payload: z.object({ cid: Cid, capabilities: z.array(PublishCapability).min(1).max(3) }), result: z.object({}) },
+  /** A host grants, revokes or denies capabilities for a user in the call. */
+  'permission.update': {
+    payload: ModerationTarget.extend({
+      grant: z.array(Capability).max(16).optional(),
+      revoke: z.array(Capability).max(16).optional(),
+      deny: z.array(PublishCapability).max(3).optional(),
+    }),
+    result: z.object({}),
+  },
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -20,6 +20,7 @@ const participant: Participant = {
   name: 'Alice',
   roles: ['user'],
   publishedTracks: ['audio', 'video'],
+  censoredTracks: [],
   streams: [{ streamId: 'cam', kind: 'video', label: 'front camera' }],
   joinedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -41,6 +42,14 @@ export const sampleRequests: { [T in RequestType]: RequestPayload<T> } = {
   signal: { cid: 'p2p:standup', to: 's2', description: { type: 'offer', sdp: 'v=0\r\n' } },
   'message.send': { cid: 'p2p:standup', id: 'abcdefgh-1234', data: { text: 'hi' }, to: ['bob'] },
   'message.ack': { cid: 'p2p:standup', seq: 7 },
+  'message.query': { cid: 'p2p:standup', before: 10, limit: 20 },
+  'event.send': { cid: 'p2p:standup', data: { reaction: 'thumbs-up' } },
+  'moderation.kick': { cid: 'p2p:standup', userId: 'bob', block: true },
+  'moderation.unblock': { cid: 'p2p:standup', userId: 'bob' },
+  'moderation.mute': { cid: 'p2p:standup', userId: 'bob', kind: 'audio' },
+  'moderation.censor': { cid: 'p2p:standup', userId: 'bob', kind: 'video', censored: true },
+  'permission.request': { cid: 'p2p:standup', capabilities: ['publish-audio'] },
+  'permission.update': { cid: 'p2p:standup', userId: 'bob', grant: ['publish-audio'] },
 };
 
 /** One valid payload per event; the round-trip test checks the list is complete. */
@@ -62,6 +71,13 @@ export const sampleEvents: { [E in EventName]: EventPayload<E> } = {
   'call.rejected': { cid: 'p2p:standup', userId: 'bob', reason: 'busy' },
   'call.missed': { cid: 'p2p:standup', userId: 'bob' },
   'call.ended': { cid: 'p2p:standup' },
-  kicked: { cid: 'p2p:standup' },
+  kicked: { cid: 'p2p:standup', by: 'alice', blocked: false },
+  'track.muted': { cid: 'p2p:standup', kind: 'audio', by: 'alice' },
+  'track.censored': { cid: 'p2p:standup', userId: 'bob', kind: 'video', by: 'alice' },
+  'track.uncensored': { cid: 'p2p:standup', userId: 'bob', kind: 'video', by: 'alice' },
+  'permission.requested': { cid: 'p2p:standup', userId: 'gus', name: 'Gus', capabilities: ['publish-audio'] },
+  'permission.denied': { cid: 'p2p:standup', capabilities: ['publish-video'], by: 'alice' },
+  'capabilities.updated': { cid: 'p2p:standup', capabilities: ['join-call', 'publish-audio'] },
+  custom: { cid: 'p2p:standup', from: 'alice', sessionId: 's1', data: { reaction: 'clap' }, to: null },
   'call.recover': { cid: 'default:big', strategy: 'fast', reason: 'ice failed' },
 };

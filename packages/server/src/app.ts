@@ -6,6 +6,7 @@ import { verifyToken } from './auth/tokens.js';
 import { turnCredentials } from './auth/turn.js';
 import { BUILT_IN_CALL_TYPES } from './calls/call-types.js';
 import { CallService } from './calls/call-service.js';
+import { ModerationService } from './calls/moderation-service.js';
 import { RingService } from './calls/ring-service.js';
 import { SessionRelay } from './calls/session-relay.js';
 import type { ServerConfig } from './config/config.js';
@@ -16,6 +17,8 @@ import { createRequestHandlers } from './gateway/request-handlers.js';
 import { WsGateway } from './gateway/ws-gateway.js';
 import { apiRoutes } from './http/api-routes.js';
 import { installErrorHandlers } from './http/errors.js';
+import { installRateLimit } from './http/rate-limit.js';
+import { callTypeRoutes } from './http/call-type-routes.js';
 import { notifyRoutes } from './http/notify-routes.js';
 import { openApiDocument, registerRoutes } from './http/route-spec.js';
 import { registerStaticRoutes } from './http/static-routes.js';
@@ -25,6 +28,7 @@ import { WebhookSender } from './notify/webhook-sender.js';
 import { CallStore } from './store/call-store.js';
 import { NotificationStore } from './store/notification-store.js';
 import { RingStore } from './store/ring-store.js';
+import { UserStateStore } from './store/user-state-store.js';
 import { openSqlite } from './store/database.js';
 
 export interface ConfabServer {
@@ -55,8 +59,10 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
 
   const verify = (token: string) => verifyToken(token, credentials);
   const registry = new ConnectionRegistry();
+  const userStates = new UserStateStore(db);
   const calls = new CallService({
     store,
+    userStates,
     notifier: registry,
     logger,
     reconnectGraceMs: config.reconnectGraceMs,
@@ -82,17 +88,20 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   if (webhooks) logger.info({ resumed: await webhooks.resumePending() }, 'webhooks on');
   const rings = new RingService({ calls, store: ringStore, notifier: registry, channels: webhooks ? [push, webhooks] : [push], logger });
   const gateway = new WsGateway({
-    handlers: createRequestHandlers(calls, relay, rings),
+    handlers: createRequestHandlers(calls, relay, rings, new ModerationService(calls, userStates)),
     registry,
     verify,
     onConnectionClosed: (id) => calls.connectionClosed(id),
     onUserConnected: (userId, connectionId) => void rings.onUserConnected(userId, connectionId).catch(() => undefined),
     allowedOrigins: config.allowedOrigins,
+    maxConnectionsPerIp: config.maxConnectionsPerIp,
+    authTimeoutMs: config.authTimeoutMs,
     logger,
   });
 
   const app = Fastify({ bodyLimit: 1024 * 1024, return503OnClosing: true });
   installErrorHandlers(app, logger);
+  if (config.httpRatePerSecond > 0) installRateLimit(app, config.httpRatePerSecond);
   let draining = false;
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -102,6 +111,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const routes = [
     ...apiRoutes({ calls, callStore: store, ringStore, credentials, verify, demo: config.demo }),
     ...notifyRoutes({ store: notificationStore, vapidPublicKey: vapid.publicKey, credentials, verify }),
+    ...callTypeRoutes({ store, credentials, verify }),
   ];
   registerRoutes(app, routes);
   const openapi = openApiDocument(routes, { title: 'Confab REST API', version: '1' });

@@ -96,3 +96,35 @@ describe('demo mode off', () => {
     }
   });
 });
+
+describe('call types through the REST API', () => {
+  it('lets an admin change role grants (guests may then publish); others are refused', async () => {
+    const t = await startTestServer();
+    try {
+      const put = async (token: string, name: string, body: unknown) =>
+        fetch(`${t.url}/api/v1/call-types/${name}`, { method: 'PUT', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+      const grants = {
+        admin: ['join-call', 'kick', 'end-call'],
+        user: ['create-call', 'join-call', 'publish-audio', 'send-message'],
+        guest: ['join-call', 'publish-audio'],
+      };
+      const byUser = await put(await t.token('plain'), 'webinar', { mediaPath: 'p2p', maxParticipants: 3, grants });
+      assert.equal(byUser.status, 403);
+      const byAdmin = await put(await t.token('root', { role: 'admin' }), 'webinar', { mediaPath: 'p2p', maxParticipants: 3, grants });
+      assert.equal(byAdmin.status, 200);
+      const list = (await (await fetch(`${t.url}/api/v1/call-types`, { headers: { authorization: `Bearer ${await t.token('plain')}` } })).json()) as any;
+      assert.deepEqual(list.callTypes.map((c: any) => c.name).sort(), ['audio_room', 'default', 'p2p', 'webinar']);
+      const host = await t.connect(await t.token('w-host'));
+      await host.ok('call.join', { type: 'webinar', id: 'w1', create: true });
+      const guest = await t.connect(await t.token('w-guest', { role: 'guest' }));
+      const joined = await guest.ok('call.join', { type: 'webinar', id: 'w1', publish: { publishedTracks: ['audio'], streams: [] } });
+      assert.ok(joined.ownCapabilities.includes('publish-audio'));
+      const video = await guest.request('tracks.update', { cid: 'webinar:w1', publishedTracks: ['audio', 'video'], streams: [] });
+      assert.equal(video.error?.code, 'FORBIDDEN');
+      const bad = await put(await t.token('root', { role: 'admin' }), 'webinar', { mediaPath: 'p2p', maxParticipants: 3, grants: { user: ['fly'] } });
+      assert.equal(bad.status, 400);
+    } finally {
+      await t.stop();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { BehaviorSubject, distinctUntilChanged, map, type Observable } from 'rxjs';
-import { assertTransition, CallingState, type CallInfo } from '@confab/protocol';
+import { assertTransition, CallingState, type CallInfo, type Capability } from '@confab/protocol';
 import { debug } from '../log.js';
 import type { CallParticipant } from './types.js';
 
@@ -10,6 +10,8 @@ export class CallState {
   readonly localParticipant$: Observable<CallParticipant | undefined>;
   readonly remoteParticipants$: Observable<CallParticipant[]>;
   readonly call$: Observable<CallInfo | null>;
+  /** What the local participant may do in the call (empty until joined). */
+  readonly ownCapabilities$: Observable<Capability[]>;
 
   constructor(private readonly store: CallStateStore) {
     this.callingState$ = store.callingStateSubject.pipe(distinctUntilChanged());
@@ -20,6 +22,11 @@ export class CallState {
     );
     this.remoteParticipants$ = this.participants$.pipe(map((ps) => ps.filter((p) => !p.isLocal)));
     this.call$ = store.callSubject.asObservable();
+    this.ownCapabilities$ = store.capabilitiesSubject.asObservable();
+  }
+
+  get ownCapabilities(): Capability[] {
+    return this.store.capabilitiesSubject.value;
   }
 
   get callingState(): CallingState {
@@ -54,6 +61,7 @@ export class CallStateStore {
   readonly callingStateSubject = new BehaviorSubject<CallingState>(CallingState.UNKNOWN);
   readonly participantsSubject = new BehaviorSubject<CallParticipant[]>([]);
   readonly callSubject = new BehaviorSubject<CallInfo | null>(null);
+  readonly capabilitiesSubject = new BehaviorSubject<Capability[]>([]);
   readonly state = new CallState(this);
 
   constructor(private readonly cid: string) {}
@@ -75,9 +83,7 @@ export class CallStateStore {
     this.callSubject.next(info);
   }
 
-  complete(): void {
-    this.callingStateSubject.complete();
-    this.participantsSubject.complete();
-    this.callSubject.complete();
+  setCapabilities(capabilities: Capability[]): void {
+    this.capabilitiesSubject.next(capabilities);
   }
 }

@@ -1,8 +1,8 @@
 import {
   CallingState,
   type CallInfo,
+  type Capability,
   type EventName,
-  type ChatMessage,
   type EventPayload,
   type RequestResult,
   type TrackKind,
@@ -19,7 +19,8 @@ import { P2pTransport } from '../transports/p2p-transport.js';
 import type { MediaTransport } from '../transports/transport.js';
 import type { CallHost } from './call-host.js';
 import { CallStateStore, type CallState } from './call-state.js';
-import { MessageLedger } from './message-ledger.js';
+import { CallMessaging } from './call-messaging.js';
+import { CallModeration, type PublishCapability } from './call-moderation.js';
 import { ParticipantStore } from './participants.js';
 import { publishStateOf } from './publish-state.js';
 import type { CallEvents, GetOrCreateOptions, JoinOptions, MediaOption, MessageEvent, SendMessageOptions } from './types.js';
@@ -45,9 +46,8 @@ export class Call {
   private sessionId: string | null = null;
   /** This client rang the call's members; leave() then cancels an unanswered ring. */
   private rang = false;
-  private readonly ledger = new MessageLedger();
-  private flushing = false;
-  private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly messaging: CallMessaging;
+  private readonly moderation: CallModeration;
 
   constructor(
     readonly type: string,
@@ -64,10 +64,16 @@ export class Call {
       () => this.transport?.statsSources() ?? [],
       (report) => this.applyStats(report),
     );
+    this.messaging = new CallMessaging(this.cid, host, () => this.state.callingState === CallingState.JOINED, (m) => this.events.emit('message', m));
+    this.moderation = new CallModeration(this.cid, host);
   }
 
   private get sources(): MediaSourceManager[] {
     return [this.microphone, this.camera, this.screenShare];
+  }
+
+  private sourceOf(kind: TrackKind): MediaSourceManager {
+    return kind === 'audio' ? this.microphone : kind === 'video' ? this.camera : this.screenShare;
   }
 
   /** Listens to a call event; returns the function that stops listening. */
@@ -122,8 +128,8 @@ export class Call {
       if (options.ring) this.rang = true;
       await this.startMedia(result);
       this.store.transition(CallingState.JOINED, 'joined');
-      this.receiveMissed(result.missedMessages);
-      void this.flushOutbox();
+      this.messaging.receiveAll(result.missedMessages);
+      void this.messaging.flush();
     } catch (error) {
       // The server has a session for us but we cannot use it: leave it rather than haunt the call.
       if (joined) await this.host.request('call.leave', { cid: this.cid }).catch(() => undefined);
@@ -144,6 +150,7 @@ export class Call {
   private async startMedia(result: RequestResult<'call.join'>): Promise<void> {
     this.sessionId = result.sessionId;
     this.store.setCall(result.call);
+    this.store.setCapabilities(result.ownCapabilities);
     this.participants.localSessionId = result.sessionId;
     if (result.mediaPath !== 'p2p') {
       throw new ConfabError('UNIMPLEMENTED', `media path ${result.mediaPath} is not supported by this SDK yet`);
@@ -191,9 +198,8 @@ export class Call {
     if (this.state.callingState === CallingState.LEFT) return;
     this.stopMedia();
     for (const source of this.sources) source.dispose();
-    this.ledger.failAll(new ConfabError('UNAVAILABLE', `call ${this.cid} was left before the message was sent`));
-    if (this.ackTimer) clearTimeout(this.ackTimer);
-    this.ackTimer = null;
+    this.messaging.dispose(new ConfabError('UNAVAILABLE', `call ${this.cid} was left before the message was sent`));
+    this.store.setCapabilities([]);
     this.store.transition(CallingState.LEFT, why);
     this.host.release(this.cid);
     this.events.removeAll();
@@ -232,54 +238,63 @@ export class Call {
    * While the call is recovering, messages wait and go out in order once it is joined again (their
    * promise resolves then, or rejects with TIMEOUT if recovery gives up).
    */
-  async sendMessage(data: unknown, options: SendMessageOptions = {}): Promise<MessageEvent> {
+  sendMessage(data: unknown, options: SendMessageOptions = {}): Promise<MessageEvent> {
     if (!SENDING_STATES.has(this.state.callingState)) {
-      throw new ConfabError('INVALID_ARGUMENT', `join ${this.cid} before sending messages (state is ${this.state.callingState})`);
+      return Promise.reject(new ConfabError('INVALID_ARGUMENT', `join ${this.cid} before sending messages (state is ${this.state.callingState})`));
     }
-    if (data === undefined) throw new ConfabError('INVALID_ARGUMENT', 'message data is required');
-    const sent = this.ledger.enqueue(data, options.to);
-    void this.flushOutbox();
-    return toMessageEvent(await sent);
+    return this.messaging.send(data, options);
   }
 
-  /** Sends queued messages one at a time, in order, while joined; a lost link leaves them queued. */
-  private async flushOutbox(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      for (let item = this.ledger.peek(); item && this.state.callingState === CallingState.JOINED; item = this.ledger.peek()) {
-        try {
-          const payload = { cid: this.cid, id: item.id, data: item.data, ...(item.to ? { to: item.to } : {}) };
-          this.ledger.sent((await this.host.request('message.send', payload)).message);
-        } catch (error) {
-          const e = ConfabError.from(error);
-          if (e.code === 'UNAVAILABLE' || e.code === 'TIMEOUT') break;
-          this.ledger.refused(e);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  /** Message history visible to you, oldest first (`before`: a sequence number; `limit` up to 200). */
+  queryMessages(options: { before?: number; limit?: number } = {}): Promise<MessageEvent[]> {
+    return this.messaging.query(options);
   }
 
-  private receiveMessage(message: ChatMessage): void {
-    if (!this.ledger.accept(message)) return;
-    this.events.emit('message', toMessageEvent(message));
-    this.scheduleAck();
+  /** An app event to everyone (or `to` some users): delivered now, never stored, not a chat message. */
+  sendCustomEvent(data: unknown, options: SendMessageOptions = {}): Promise<void> {
+    return this.moderation.sendCustomEvent(data, options.to);
   }
 
-  private receiveMissed(messages: ChatMessage[]): void {
-    for (const m of messages) this.receiveMessage(m);
+  // ---- moderation (needs the capability; the server refuses others with FORBIDDEN) -------------
+
+  /** Removes a user from the call; `block: true` keeps them from joining again. */
+  kick(userId: string, options: { block?: boolean } = {}): Promise<void> {
+    return this.moderation.kick(userId, options);
   }
 
-  /** Tells the server, at most once a second, the last message processed (replay starts after it). */
-  private scheduleAck(): void {
-    if (this.ackTimer) return;
-    this.ackTimer = setTimeout(() => {
-      this.ackTimer = null;
-      if (this.state.callingState !== CallingState.JOINED) return;
-      this.host.request('message.ack', { cid: this.cid, seq: this.ledger.lastSeq }).catch(() => undefined);
-    }, 1000);
+  unblockUser(userId: string): Promise<void> {
+    return this.moderation.unblock(userId);
+  }
+
+  /** Turns someone's track off; they are told and may turn it back on. */
+  muteUser(userId: string, kind: TrackKind): Promise<void> {
+    return this.moderation.mute(userId, kind);
+  }
+
+  /** Turns someone's track off until uncensorTrack (seed 003's track_censored). */
+  censorTrack(userId: string, kind: TrackKind): Promise<void> {
+    return this.moderation.censor(userId, kind, true);
+  }
+
+  uncensorTrack(userId: string, kind: TrackKind): Promise<void> {
+    return this.moderation.censor(userId, kind, false);
+  }
+
+  /** Asks the call's moderators for permission to publish (a guest, typically). */
+  requestPermissions(capabilities: PublishCapability[]): Promise<void> {
+    return this.moderation.requestPermissions(capabilities);
+  }
+
+  grantPermissions(userId: string, capabilities: Capability[]): Promise<void> {
+    return this.moderation.updatePermissions(userId, { grant: capabilities });
+  }
+
+  revokePermissions(userId: string, capabilities: Capability[]): Promise<void> {
+    return this.moderation.updatePermissions(userId, { revoke: capabilities });
+  }
+
+  denyPermissions(userId: string, capabilities: PublishCapability[]): Promise<void> {
+    return this.moderation.updatePermissions(userId, { deny: capabilities });
   }
 
   // ---- recovery ---------------------------------------------------------------------------------
@@ -314,7 +329,7 @@ export class Call {
       if (this.state.callingState === CallingState.OFFLINE) this.store.transition(CallingState.RECONNECTING, 'link back');
       let result: RequestResult<'call.join'> | null = null;
       if (strategy === 'fast' && this.sessionId) {
-        result = await this.host.request('call.resume', { cid: this.cid, sessionId: this.sessionId, lastSeq: this.ledger.lastSeq }).catch((error) => {
+        result = await this.host.request('call.resume', { cid: this.cid, sessionId: this.sessionId, lastSeq: this.messaging.lastSeq }).catch((error) => {
           if (ConfabError.from(error).code === 'NOT_FOUND') return null;
           throw error;
         });
@@ -323,8 +338,8 @@ export class Call {
       if (!result) result = await this.rejoin();
       if (!result) return;
       this.store.transition(CallingState.JOINED, strategy === 'fast' && result.sessionId === this.sessionId ? 'resumed (FAST)' : 'rejoined');
-      this.receiveMissed(result.missedMessages);
-      void this.flushOutbox();
+      this.messaging.receiveAll(result.missedMessages);
+      void this.messaging.flush();
     });
   }
 
@@ -337,7 +352,7 @@ export class Call {
         id: this.id,
         publish: publishStateOf(this.sources),
         ...(previous ? { previousSessionId: previous } : {}),
-        lastSeq: this.ledger.lastSeq,
+        lastSeq: this.messaging.lastSeq,
       });
     } catch (error) {
       const e = ConfabError.from(error);
@@ -361,6 +376,7 @@ export class Call {
   /** FAST: same session, same transport; ICE restarts in case the network path changed. */
   private resumeMedia(result: RequestResult<'call.join'>): void {
     this.store.setCall(result.call);
+    this.store.setCapabilities(result.ownCapabilities);
     for (const p of result.participants) this.participants.upsert(p);
     this.transport?.restartIce();
   }
@@ -369,7 +385,7 @@ export class Call {
   recoveryFailed(error?: ConfabError): void {
     if (!this.needsRecovery) return;
     this.stopMedia();
-    this.ledger.failAll(new ConfabError('TIMEOUT', `could not reconnect to ${this.cid}${error ? `: ${error.message}` : ''}`));
+    this.messaging.failAll(new ConfabError('TIMEOUT', `could not reconnect to ${this.cid}${error ? `: ${error.message}` : ''}`));
     this.store.transition(CallingState.RECONNECTING_FAILED, error ? error.message : 'gave up');
   }
 
@@ -386,7 +402,7 @@ export class Call {
   /** A local source started, switched or stopped: send it, and tell the server what is published. */
   private async onLocalTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
     const transport = this.transport;
-    const source = this.sources.find((s) => s.kind === kind)!;
+    const source = this.sourceOf(kind);
     if (transport) {
       if (track) await this.publishState(source, track);
       await transport.setLocalTrack(kind, track, source.stream);
@@ -440,7 +456,7 @@ export class Call {
     'participant.left': ({ sessionId, reason }) => {
       if (!this.sessionId) return;
       if (sessionId === this.sessionId) {
-        if (reason === 'kicked') this.handlers.kicked({ cid: this.cid });
+        if (reason === 'kicked') this.handlers.kicked({ cid: this.cid, by: '', blocked: false });
         return;
       }
       this.transport?.removeParticipant(sessionId);
@@ -456,7 +472,7 @@ export class Call {
       const signal = description ? { description } : { candidate: candidate ?? null };
       this.transport?.handleSignal(from, signal).catch((error) => debug('call', 'signal failed', error));
     },
-    message: ({ message }) => this.receiveMessage(message),
+    message: ({ message }) => this.messaging.receive(message),
     'call.recover': ({ strategy }) => {
       // The server knows the media path broke: restart ICE; a session it dropped is handled by recovery.
       if (strategy === 'fast' && this.state.callingState === CallingState.JOINED) this.transport?.restartIce();
@@ -473,10 +489,23 @@ export class Call {
       this.events.emit('call.ended', {});
       this.dispose('call ended');
     },
-    kicked: () => {
-      this.events.emit('kicked', {});
+    kicked: ({ by, blocked }) => {
+      this.events.emit('kicked', { by, blocked });
       this.dispose('kicked');
     },
+    'track.muted': ({ kind, by }) => {
+      this.sourceOf(kind).disable().catch((error) => debug('call', 'could not turn off a muted track', error));
+      this.events.emit('track.muted', { kind, by });
+    },
+    'track.censored': ({ userId, kind, by }) => {
+      if (userId === this.participants.get(this.sessionId ?? '')?.userId) void this.sourceOf(kind).disable().catch(() => undefined);
+      this.events.emit('track.censored', { userId, kind, by });
+    },
+    'track.uncensored': ({ userId, kind, by }) => this.events.emit('track.uncensored', { userId, kind, by }),
+    'permission.requested': ({ userId, name, capabilities }) => this.events.emit('permission.requested', { userId, name, capabilities }),
+    'permission.denied': ({ capabilities, by }) => this.events.emit('permission.denied', { capabilities, by }),
+    'capabilities.updated': ({ capabilities }) => this.store.setCapabilities(capabilities),
+    custom: ({ from, sessionId, data, to }) => this.events.emit('custom', { from, sessionId, data, to }),
   };
 
   /** @internal An incoming ring for this call. */
@@ -496,7 +525,3 @@ const SENDING_STATES = new Set<CallingState>([
 ]);
 
 const RECOVERING_STATES = new Set<CallingState>([CallingState.RECONNECTING, CallingState.OFFLINE, CallingState.MIGRATING]);
-
-function toMessageEvent(m: ChatMessage): MessageEvent {
-  return { id: m.id, seq: m.seq, from: m.from, sessionId: m.sessionId, data: m.data, to: m.to, createdAt: m.createdAt };
-}

@@ -44,6 +44,7 @@ export class ParticipantStore {
       isLocal,
       roles: wire.roles,
       publishedTracks: wire.publishedTracks,
+      censoredTracks: wire.censoredTracks ?? [],
       streams: wire.streams,
       joinedAt: wire.joinedAt,
     };

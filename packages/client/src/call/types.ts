@@ -1,6 +1,6 @@
-import type { CallInfo, CallSettings, CustomData, LeaveReason, Member, StreamInfo, TrackKind } from '@confab/protocol';
+import type { CallInfo, CallSettings, Capability, CustomData, LeaveReason, Member, StreamInfo, TrackKind } from '@confab/protocol';
 
-export type { CallInfo, CallSettings, CustomData, LeaveReason, Member, StreamInfo, TrackKind };
+export type { CallInfo, CallSettings, Capability, CustomData, LeaveReason, Member, StreamInfo, TrackKind };
 
 export type ConnectionQuality = 'unknown' | 'poor' | 'good' | 'excellent';
 
@@ -12,6 +12,8 @@ export interface CallParticipant {
   isLocal: boolean;
   roles: string[];
   publishedTracks: TrackKind[];
+  /** Kinds a moderator censored: off until uncensored. */
+  censoredTracks: TrackKind[];
   audioStream?: MediaStream;
   videoStream?: MediaStream;
   screenShareStream?: MediaStream;
@@ -47,7 +49,18 @@ export interface CallEvents {
   'call.rejected': { userId: string; reason: string | null };
   'call.missed': { userId: string };
   'call.ended': Record<string, never>;
-  kicked: Record<string, never>;
+  /** You were removed from the call by a moderator (`blocked`: you cannot join it again). */
+  kicked: { by?: string; blocked?: boolean };
+  /** A moderator turned one of your tracks off. */
+  'track.muted': { kind: TrackKind; by: string };
+  'track.censored': { userId: string; kind: TrackKind; by: string };
+  'track.uncensored': { userId: string; kind: TrackKind; by: string };
+  /** For moderators: someone asks for permission to publish. */
+  'permission.requested': { userId: string; name: string; capabilities: Capability[] };
+  /** A moderator denied what you asked for. */
+  'permission.denied': { capabilities: Capability[]; by: string };
+  /** An app event (sendCustomEvent), not a chat message. */
+  custom: { from: string; sessionId: string; data: unknown; to: string[] | null };
 }
 
 export type MediaOption = boolean | MediaTrackConstraints;

@@ -4,6 +4,7 @@ import {
   type CallInfo,
   type CallSettings,
   type ChatMessage,
+  type Participant,
   type CustomData,
   type IceServer,
   type LeaveReason,
@@ -16,14 +17,16 @@ import {
 import { assertCallAllowed } from '../auth/tokens.js';
 import { ServiceError } from '../errors.js';
 import type { CallRecord, CallStore } from '../store/call-store.js';
+import type { UserStateStore } from '../store/user-state-store.js';
 import { HookList } from './call-hooks.js';
 import { DEFAULT_RING_TIMEOUT_MS, type CallType } from './call-types.js';
-import { PUBLISH_CAPABILITY, requireCapability, rolesInCall } from './permissions.js';
+import { effectiveCapabilities, PUBLISH_CAPABILITY, requireCapability, requireIn, rolesInCall } from './permissions.js';
 import { KeyedSerialQueue } from './serial-queue.js';
 import { type ActiveCall, type Caller, type LiveSession, type Notifier, toParticipant } from './types.js';
 
 export interface CallServiceOptions {
   store: CallStore;
+  userStates: UserStateStore;
   notifier: Notifier;
   logger: Logger;
   reconnectGraceMs: number;
@@ -154,16 +157,27 @@ export class CallService {
         ({ record, members } = loaded);
       }
       if (record.endedAt) throw new ServiceError('CONFLICT', `call ${cid} has ended and cannot be joined`);
+      const userState = this.active.get(cid)?.userStates.get(caller.userId) ?? (await this.opts.userStates.get(cid, caller.userId));
+      if (userState.blocked) throw new ServiceError('FORBIDDEN', `you were removed from call ${cid} and cannot join it again`);
       const roles = rolesInCall(caller, record, members);
-      requireCapability(type, roles, 'join-call');
-      for (const kind of p.publish?.publishedTracks ?? []) requireCapability(type, roles, PUBLISH_CAPABILITY[kind]);
+      const capabilities = effectiveCapabilities(type, roles, userState);
+      requireIn(capabilities, 'join-call', `your role (${roles.join(', ')})`);
+      for (const kind of p.publish?.publishedTracks ?? []) requireIn(capabilities, PUBLISH_CAPABILITY[kind], `your role (${roles.join(', ')})`);
       if (type.audioOnly && p.publish?.publishedTracks.some((k) => k !== 'audio')) {
         throw new ServiceError('INVALID_ARGUMENT', `${type.name} calls are audio only`);
       }
       if (type.mediaPath === 'sfu') {
         throw new ServiceError('UNIMPLEMENTED', `${type.name} calls go through the SFU, which is not available on this server yet`);
       }
-      const call = this.active.get(cid) ?? { record, type, members, sessions: new Map(), lastSeq: await this.opts.store.lastMessageSeq(cid) };
+      const call: ActiveCall = this.active.get(cid) ?? {
+        record,
+        type,
+        members,
+        sessions: new Map(),
+        lastSeq: await this.opts.store.lastMessageSeq(cid),
+        userStates: new Map(),
+      };
+      call.userStates.set(caller.userId, userState);
       const info = this.toCallInfo(record, type, members);
       if (call.sessions.size >= info.settings.maxParticipants) {
         throw new ServiceError('CALL_FULL', `call ${cid} is full (${info.settings.maxParticipants} participants)`);
@@ -182,6 +196,7 @@ export class CallService {
         graceTimer: null,
         lastAckedSeq: p.lastSeq ?? 0,
         missed: [],
+        capabilities,
       };
       // REJOIN: the session this one replaces goes at once rather than after the grace period.
       const previous = p.previousSessionId ? call.sessions.get(p.previousSessionId) : undefined;
@@ -196,7 +211,7 @@ export class CallService {
         throw error;
       }
       this.opts.logger.info({ cid, sessionId: session.sessionId, userId: caller.userId }, 'participant joined');
-      this.broadcast(call, { type: 'participant.joined', payload: { cid, participant: toParticipant(session) } }, session.sessionId);
+      this.broadcast(call, { type: 'participant.joined', payload: { cid, participant: this.participantOf(call, session) } }, session.sessionId);
       this.hooks.sessionJoined(session);
       const exclude = [session.sessionId, ...(p.previousSessionId ? [p.previousSessionId] : [])];
       return this.joinResult(call, session, p.lastSeq === undefined ? [] : await this.missedMessages(session, p.lastSeq, exclude));
@@ -207,11 +222,28 @@ export class CallService {
     return {
       call: this.toCallInfo(call.record, call.type, call.members),
       sessionId: session.sessionId,
-      participants: [...call.sessions.values()].map(toParticipant),
+      participants: [...call.sessions.values()].map((s) => this.participantOf(call, s)),
       iceServers: this.opts.iceServersFor(session.userId),
       mediaPath: call.type.mediaPath,
       missedMessages,
+      ownCapabilities: [...session.capabilities],
     };
+  }
+
+  /** A session as others see it, with the user's censored kinds. */
+  participantOf(call: ActiveCall, session: LiveSession): Participant {
+    return toParticipant(session, call.userStates.get(session.userId)?.censored ?? []);
+  }
+
+  /** Recomputes the capabilities of every session of a user (after a grant, revoke or censor). */
+  refreshCapabilities(call: ActiveCall, userId: string): void {
+    const state = call.userStates.get(userId);
+    if (!state) return;
+    for (const s of call.sessions.values()) {
+      if (s.userId !== userId) continue;
+      s.capabilities = effectiveCapabilities(call.type, s.roles, state);
+      this.sendToSession(s, { type: 'capabilities.updated', payload: { cid: call.record.cid, capabilities: [...s.capabilities] } });
+    }
   }
 
   /**

@@ -1,19 +1,6 @@
-import type { MediaPath } from '@confab/protocol';
+import { CAPABILITIES, type Capability, type MediaPath } from '@confab/protocol';
 
-/** What a role may do in a call. Enforced by the server on every request. */
-export const CAPABILITIES = [
-  'create-call',
-  'join-call',
-  'publish-audio',
-  'publish-video',
-  'publish-screen',
-  'send-message',
-  'ring',
-  'end-call',
-  'kick',
-  'mute-others',
-] as const;
-export type Capability = (typeof CAPABILITIES)[number];
+export { CAPABILITIES, type Capability };
 
 export interface CallType {
   name: string;
@@ -24,15 +11,25 @@ export interface CallType {
   grants: Record<string, Capability[]>;
 }
 
-const MEMBER: Capability[] = ['create-call', 'join-call', 'publish-audio', 'publish-video', 'publish-screen', 'send-message', 'ring'];
-const MODERATOR: Capability[] = [...MEMBER, 'end-call', 'kick', 'mute-others'];
+const MEMBER: Capability[] = [
+  'create-call',
+  'join-call',
+  'publish-audio',
+  'publish-video',
+  'publish-screen',
+  'subscribe',
+  'send-message',
+  'send-custom-event',
+  'ring',
+];
+const MODERATOR: Capability[] = [...MEMBER, 'end-call', 'kick', 'block', 'mute-others', 'censor', 'update-call-settings', 'grant-permissions'];
 
+/** CONTRACT.md §4: creator, admin and host moderate; user takes part; guest joins and watches. */
 export const DEFAULT_GRANTS: Record<string, Capability[]> = {
   admin: MODERATOR,
   host: MODERATOR,
   user: MEMBER,
-  // Guests join and watch (CONTRACT.md §4): no publishing, no creating calls.
-  guest: ['join-call', 'send-message'],
+  guest: ['join-call', 'subscribe', 'send-message', 'send-custom-event'],
 };
 
 export const BUILT_IN_CALL_TYPES: CallType[] = [

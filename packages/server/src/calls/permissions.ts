@@ -1,4 +1,4 @@
-import type { Member } from '@confab/protocol';
+import type { Member, TrackKind } from '@confab/protocol';
 import { ServiceError } from '../errors.js';
 import type { CallRecord } from '../store/call-store.js';
 import type { Capability, CallType } from './call-types.js';
@@ -25,17 +25,33 @@ const DESCRIPTIONS: Record<Capability, string> = {
   'publish-audio': 'publish audio',
   'publish-video': 'publish video',
   'publish-screen': 'share the screen',
+  subscribe: 'receive media',
   'send-message': 'send messages',
+  'send-custom-event': 'send custom events',
   ring: 'ring members',
   'end-call': 'end the call',
   kick: 'kick participants',
+  block: 'block participants',
   'mute-others': 'mute others',
+  censor: 'censor tracks',
+  'update-call-settings': 'change call settings',
+  'grant-permissions': 'grant permissions',
 };
 
-export function requireCapability(type: CallType, roles: string[], capability: Capability): void {
-  if (!capabilitiesOf(type, roles).has(capability)) {
-    throw new ServiceError('FORBIDDEN', `your role (${roles.join(', ')}) may not ${DESCRIPTIONS[capability]} in ${type.name} calls`);
-  }
+export const PUBLISH_CAPABILITY = { audio: 'publish-audio', video: 'publish-video', screen: 'publish-screen' } as const;
+
+/** Role grants, plus what a host granted this user, minus the publishing of censored kinds. */
+export function effectiveCapabilities(type: CallType, roles: string[], state: { granted: Capability[]; censored: TrackKind[] }): Set<Capability> {
+  const caps = capabilitiesOf(type, roles);
+  for (const c of state.granted) caps.add(c);
+  for (const kind of state.censored) caps.delete(PUBLISH_CAPABILITY[kind]);
+  return caps;
 }
 
-export const PUBLISH_CAPABILITY = { audio: 'publish-audio', video: 'publish-video', screen: 'publish-screen' } as const;
+export function requireIn(caps: Set<Capability>, capability: Capability, who: string): void {
+  if (!caps.has(capability)) throw new ServiceError('FORBIDDEN', `${who} may not ${DESCRIPTIONS[capability]} in this call`);
+}
+
+export function requireCapability(type: CallType, roles: string[], capability: Capability): void {
+  requireIn(capabilitiesOf(type, roles), capability, `your role (${roles.join(', ')})`);
+}

@@ -8,9 +8,14 @@ import {
 import { ServiceError } from '../errors.js';
 import type { CallStore } from '../store/call-store.js';
 import type { CallService } from './call-service.js';
-import { PUBLISH_CAPABILITY, requireCapability } from './permissions.js';
+import { PUBLISH_CAPABILITY, requireIn } from './permissions.js';
+import { TokenBucket } from '../gateway/rate-limit.js';
 import { KeyedSerialQueue } from './serial-queue.js';
-import { type Caller, toParticipant } from './types.js';
+
+/** Per user: messages and custom events, across devices. */
+const USER_MESSAGE_BURST = 30;
+const USER_MESSAGES_PER_SECOND = 10;
+import type { Caller } from './types.js';
 
 /**
  * What flows between the sessions of a joined call: p2p signalling (offers, answers, candidates),
@@ -18,6 +23,7 @@ import { type Caller, toParticipant } from './types.js';
  */
 export class SessionRelay {
   private readonly messageQueue = new KeyedSerialQueue();
+  private readonly userBuckets = new Map<string, TokenBucket>();
 
   constructor(
     private readonly calls: CallService,
@@ -46,7 +52,7 @@ export class SessionRelay {
     const next = [...new Set(p.publishedTracks)];
     const added = next.filter((k) => !session.publishedTracks.includes(k));
     const removed = session.publishedTracks.filter((k) => !next.includes(k));
-    for (const kind of added) requireCapability(call.type, session.roles, PUBLISH_CAPABILITY[kind]);
+    for (const kind of added) requireIn(session.capabilities, PUBLISH_CAPABILITY[kind], 'you');
     if (call.type.audioOnly && added.some((k) => k !== 'audio')) {
       throw new ServiceError('INVALID_ARGUMENT', `${call.type.name} calls are audio only`);
     }
@@ -56,9 +62,54 @@ export class SessionRelay {
     const emit = (type: 'track.published' | 'track.unpublished', kind: TrackKind) =>
       this.calls.broadcast(call, { type, payload: { cid, sessionId: session.sessionId, kind } }, session.sessionId);
     // participant.updated first, so a listener of track.published already sees the new state.
-    this.calls.broadcast(call, { type: 'participant.updated', payload: { cid, participant: toParticipant(session) } }, session.sessionId);
+    this.calls.broadcast(call, { type: 'participant.updated', payload: { cid, participant: this.calls.participantOf(call, session) } }, session.sessionId);
     for (const kind of added) emit('track.published', kind);
     for (const kind of removed) emit('track.unpublished', kind);
+  }
+
+  /** History visible to the caller (to everyone, to them, or from them), oldest first. */
+  async queryMessages(caller: Caller, p: RequestPayload<'message.query'>): Promise<ChatMessage[]> {
+    const session = this.calls.sessionOf(caller, p.cid);
+    const limit = p.limit ?? 50;
+    const visible: ChatMessage[] = [];
+    let before = p.before ?? Number.MAX_SAFE_INTEGER;
+    // Scan backwards in pages until `limit` visible messages are found or history runs out.
+    while (visible.length < limit) {
+      const page = await this.store.listMessagesBefore(p.cid, before, 200);
+      if (page.length === 0) break;
+      for (const m of page) {
+        if (m.to === null || m.to.includes(session.userId) || m.from === session.userId) visible.push(m);
+        if (visible.length === limit) break;
+      }
+      before = page[page.length - 1]!.seq;
+    }
+    return visible.reverse();
+  }
+
+  /** An app event: delivered now to those present, never stored. */
+  sendCustomEvent(caller: Caller, p: RequestPayload<'event.send'>): void {
+    const session = this.calls.sessionOf(caller, p.cid);
+    const call = this.calls.activeCall(p.cid);
+    requireIn(session.capabilities, 'send-custom-event', 'you');
+    if (p.data === undefined) throw new ServiceError('INVALID_ARGUMENT', 'event data is required');
+    const size = Buffer.byteLength(JSON.stringify(p.data), 'utf8');
+    if (size > MAX_APP_MESSAGE_BYTES) throw new ServiceError('INVALID_ARGUMENT', `event data of ${size} bytes exceeds the limit of ${MAX_APP_MESSAGE_BYTES}`);
+    this.limitRate(session.userId);
+    const to = p.to ? [...new Set(p.to)] : null;
+    for (const s of call.sessions.values()) {
+      if (s === session || !s.connectionId || (to && !to.includes(s.userId))) continue;
+      this.calls.sendToSession(s, { type: 'custom', payload: { cid: p.cid, from: session.userId, sessionId: session.sessionId, data: p.data, to } });
+    }
+  }
+
+  /** Messages and custom events per user, across all their connections. */
+  private limitRate(userId: string): void {
+    let bucket = this.userBuckets.get(userId);
+    if (!bucket) {
+      if (this.userBuckets.size > 10_000) this.userBuckets.clear();
+      this.userBuckets.set(userId, (bucket = new TokenBucket(USER_MESSAGE_BURST, USER_MESSAGES_PER_SECOND)));
+    }
+    if (!bucket.take()) throw new ServiceError('RATE_LIMITED', 'you are sending messages too fast; slow down');
   }
 
   ack(caller: Caller, p: RequestPayload<'message.ack'>): void {
@@ -69,7 +120,8 @@ export class SessionRelay {
   async sendMessage(caller: Caller, p: RequestPayload<'message.send'>): Promise<ChatMessage> {
     const session = this.calls.sessionOf(caller, p.cid);
     const call = this.calls.activeCall(p.cid);
-    requireCapability(call.type, session.roles, 'send-message');
+    requireIn(session.capabilities, 'send-message', 'you');
+    this.limitRate(session.userId);
     const size = Buffer.byteLength(JSON.stringify(p.data ?? null), 'utf8');
     if (p.data === undefined) throw new ServiceError('INVALID_ARGUMENT', 'message data is required');
     if (size > MAX_APP_MESSAGE_BYTES) {

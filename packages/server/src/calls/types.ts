@@ -1,6 +1,7 @@
-import type { Participant, ServerEvent, StreamInfo, TrackKind } from '@confab/protocol';
+import type { Capability, Participant, ServerEvent, StreamInfo, TrackKind } from '@confab/protocol';
 import type { Role } from '../auth/tokens.js';
 import type { CallRecord } from '../store/call-store.js';
+import type { CallUserState } from '../store/user-state-store.js';
 import type { Member } from '@confab/protocol';
 import type { CallType } from './call-types.js';
 
@@ -35,6 +36,8 @@ export interface LiveSession {
   streams: StreamInfo[];
   joinedAt: string;
   graceTimer: NodeJS.Timeout | null;
+  /** What it may do: its roles' grants, plus host grants, minus censored publishing. */
+  capabilities: Set<Capability>;
   /** The last message sequence number the client acknowledged. */
   lastAckedSeq: number;
   /**
@@ -52,15 +55,18 @@ export interface ActiveCall {
   sessions: Map<string, LiveSession>;
   /** Last message sequence number handed out. */
   lastSeq: number;
+  /** Moderation state of users seen in this call (grants, block, censored kinds). */
+  userStates: Map<string, CallUserState>;
 }
 
-export function toParticipant(s: LiveSession): Participant {
+export function toParticipant(s: LiveSession, censoredTracks: TrackKind[] = []): Participant {
   return {
     sessionId: s.sessionId,
     userId: s.userId,
     name: s.name,
     roles: [...s.roles],
     publishedTracks: [...s.publishedTracks],
+    censoredTracks: [...censoredTracks],
     streams: s.streams.map((x) => ({ ...x })),
     joinedAt: s.joinedAt,
   };

@@ -30,6 +30,12 @@ export interface ServerConfig {
   webhookMaxAttempts: number;
   /** VAPID subject for Web Push (mailto: or https:). */
   vapidSubject: string;
+  /** Open WebSockets allowed from one IP address. */
+  maxConnectionsPerIp: number;
+  /** How long a WebSocket may stay without a valid token. */
+  authTimeoutMs: number;
+  /** REST requests per second per IP (burst twice that); 0 turns the limit off. */
+  httpRatePerSecond: number;
 }
 
 /** A configuration problem, reported as one line naming the variable. */
@@ -154,5 +160,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     webhookRetryBaseMs: readInt(env, 'CONFAB_WEBHOOK_RETRY_BASE_MS', 1000, 10, 600_000),
     webhookMaxAttempts: readInt(env, 'CONFAB_WEBHOOK_MAX_ATTEMPTS', 6, 1, 20),
     vapidSubject,
+    maxConnectionsPerIp: readInt(env, 'CONFAB_MAX_CONNECTIONS_PER_IP', 200, 1, 1_000_000),
+    authTimeoutMs: readInt(env, 'CONFAB_AUTH_TIMEOUT_MS', 10_000, 100, 600_000),
+    httpRatePerSecond: readInt(env, 'CONFAB_HTTP_RATE_LIMIT', 100, 0, 1_000_000),
   };
 }

@@ -18,6 +18,7 @@ import type { RequestHandlers } from './request-handlers.js';
 
 export interface ConnectionDeps {
   handlers: RequestHandlers;
+  authTimeoutMs: number;
   verify: (token: string) => Promise<TokenClaims>;
   onAuthenticated: (connection: Connection) => void;
   onClosed: (connection: Connection) => void;
@@ -42,7 +43,7 @@ export class Connection {
     private readonly ws: WebSocket,
     private readonly deps: ConnectionDeps,
   ) {
-    this.authTimer = setTimeout(() => this.close(CLOSE_CODES.unauthenticated, 'authentication timeout'), GATEWAY_LIMITS.authTimeoutMs);
+    this.authTimer = setTimeout(() => this.close(CLOSE_CODES.unauthenticated, 'authentication timeout'), deps.authTimeoutMs);
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     ws.on('pong', () => (this.lastPong = Date.now()));
     ws.on('close', () => this.onClose());
@@ -117,7 +118,9 @@ export class Connection {
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.closed) return;
     if (!this.bucket.take()) {
-      this.replyError(null, { code: 'RATE_LIMITED', message: 'too many messages; slow down' });
+      // Answer the request it was (found cheaply, without parsing) so the caller's promise settles.
+      const requestId = /"requestId"\s*:\s*"([^"\\]{1,64})"/.exec(data.toString('utf8', 0, Math.min(data.length, 512)))?.[1] ?? null;
+      this.replyError(requestId, { code: 'RATE_LIMITED', message: 'too many messages; slow down' });
       return;
     }
     if (isBinary) {

@@ -8,8 +8,6 @@ export const GATEWAY_LIMITS = {
   ratePerSecond: 50,
   /** A client that cannot keep up with what it is sent is disconnected, not buffered without bound. */
   maxBufferedBytes: 8 * 1024 * 1024,
-  /** How long a connection may stay without a valid token. */
-  authTimeoutMs: 10_000,
   /** WebSocket ping interval; a connection that misses three pongs is dead. */
   heartbeatMs: 5_000,
   deadAfterMs: 15_000,

@@ -1,5 +1,6 @@
 import type { RequestPayload, RequestResult, RequestType } from '@confab/protocol';
 import type { CallService } from '../calls/call-service.js';
+import type { ModerationService } from '../calls/moderation-service.js';
 import type { RingService } from '../calls/ring-service.js';
 import type { SessionRelay } from '../calls/session-relay.js';
 import type { Caller } from '../calls/types.js';
@@ -12,7 +13,11 @@ export type RequestHandlers = {
   [T in Handled]: (caller: Caller, payload: RequestPayload<T>) => Promise<RequestResult<T>> | RequestResult<T>;
 };
 
-export function createRequestHandlers(calls: CallService, relay: SessionRelay, rings: RingService): RequestHandlers {
+export function createRequestHandlers(calls: CallService, relay: SessionRelay, rings: RingService, moderation: ModerationService): RequestHandlers {
+  const done = async (work: Promise<void> | void): Promise<Record<string, never>> => {
+    await work;
+    return {};
+  };
   return {
     ping: () => ({ now: Date.now() }),
     'call.get': async (caller, p) => ({ call: await calls.get(caller, p.type, p.id) }),
@@ -57,9 +62,14 @@ export function createRequestHandlers(calls: CallService, relay: SessionRelay, r
       return {};
     },
     'message.send': async (caller, p) => ({ message: await relay.sendMessage(caller, p) }),
-    'message.ack': (caller, p) => {
-      relay.ack(caller, p);
-      return {};
-    },
+    'message.ack': (caller, p) => done(relay.ack(caller, p)),
+    'message.query': async (caller, p) => ({ messages: await relay.queryMessages(caller, p) }),
+    'event.send': (caller, p) => done(relay.sendCustomEvent(caller, p)),
+    'moderation.kick': (caller, p) => done(moderation.kick(caller, p)),
+    'moderation.unblock': (caller, p) => done(moderation.unblock(caller, p)),
+    'moderation.mute': (caller, p) => done(moderation.mute(caller, p)),
+    'moderation.censor': (caller, p) => done(moderation.censor(caller, p)),
+    'permission.request': (caller, p) => done(moderation.request(caller, p)),
+    'permission.update': (caller, p) => done(moderation.update(caller, p)),
   };
 }

@@ -17,6 +17,8 @@ export interface WsGatewayOptions {
   /** A device of a user authenticated (e.g. to hand it rings already under way). */
   onUserConnected?: (userId: string, connectionId: string) => void;
   allowedOrigins: string[];
+  maxConnectionsPerIp: number;
+  authTimeoutMs: number;
   logger: Logger;
 }
 
@@ -24,6 +26,7 @@ export interface WsGatewayOptions {
 export class WsGateway {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: GATEWAY_LIMITS.maxPayloadBytes });
   private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly perIp = new Map<string, number>();
 
   constructor(private readonly opts: WsGatewayOptions) {
     this.heartbeatTimer = setInterval(() => {
@@ -48,9 +51,22 @@ export class WsGateway {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    const open = this.perIp.get(ip) ?? 0;
+    if (open >= this.opts.maxConnectionsPerIp) {
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.perIp.set(ip, open + 1);
+    socket.once('close', () => {
+      const n = (this.perIp.get(ip) ?? 1) - 1;
+      if (n <= 0) this.perIp.delete(ip);
+      else this.perIp.set(ip, n);
+    });
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const connection = new Connection(randomUUID(), ws, {
         handlers: this.opts.handlers,
+        authTimeoutMs: this.opts.authTimeoutMs,
         verify: this.opts.verify,
         logger: this.opts.logger,
         onAuthenticated: (c) => {

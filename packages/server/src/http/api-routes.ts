@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { CallId, CallInfo, CallSettings, CallTypeName, Cid, CustomData, Member, Participant, UserId } from '@confab/protocol';
 import { ROLES, signToken, type TokenClaims } from '../auth/tokens.js';
 import type { CallService } from '../calls/call-service.js';
-import { toParticipant } from '../calls/types.js';
 import type { ApiCredentials } from '../config/secrets.js';
 import type { CallStore } from '../store/call-store.js';
 import type { RingStore } from '../store/ring-store.js';
@@ -133,7 +132,7 @@ export function apiRoutes(deps: ApiRouteDeps): AnyRouteSpec[] {
         const claims = await bearerClaims(request, deps.verify);
         await deps.calls.get(claims, params.type, params.id);
         const live = deps.calls.active.get(`${params.type}:${params.id}`);
-        return { participants: live ? [...live.sessions.values()].map(toParticipant) : [] };
+        return { participants: live ? [...live.sessions.values()].map((s) => deps.calls.participantOf(live, s)) : [] };
       },
     }),
   ];

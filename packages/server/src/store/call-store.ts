@@ -61,6 +61,26 @@ export class CallStore {
     }
   }
 
+  async upsertCallType(t: CallType): Promise<void> {
+    const values = {
+      media_path: t.mediaPath,
+      max_participants: t.maxParticipants,
+      audio_only: t.audioOnly ? 1 : 0,
+      grants: JSON.stringify(t.grants),
+    };
+    await this.db
+      .insertInto('call_types')
+      .values({ name: t.name, ...values, created_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('name').doUpdateSet(values))
+      .execute();
+  }
+
+  async listCallTypes(): Promise<CallType[]> {
+    const rows = await this.db.selectFrom('call_types').select('name').orderBy('name').execute();
+    const types = await Promise.all(rows.map((r) => this.getCallType(r.name)));
+    return types.filter((t): t is CallType => t !== null);
+  }
+
   async getCallType(name: string): Promise<CallType | null> {
     const row = await this.db.selectFrom('call_types').selectAll().where('name', '=', name).executeTakeFirst();
     if (!row) return null;
@@ -221,6 +241,19 @@ export class CallStore {
   async getMessage(id: string): Promise<StoredMessage | null> {
     const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toMessage(row) : null;
+  }
+
+  /** Messages with seq < before, newest first. */
+  async listMessagesBefore(cid: string, before: number, limit: number): Promise<StoredMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('cid', '=', cid)
+      .where('seq', '<', before)
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
   }
 
   async listMessages(cid: string, afterSeq: number, limit: number): Promise<StoredMessage[]> {

@@ -109,6 +109,23 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0003_moderation': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('call_user_state')
+        .addColumn('cid', 'text', (c) => c.notNull())
+        .addColumn('user_id', 'text', (c) => c.notNull())
+        .addColumn('granted', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('blocked', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('censored', 'text', (c) => c.notNull().defaultTo('[]'))
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('call_user_state_pk', ['cid', 'user_id'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await sql`drop table if exists call_user_state`.execute(db);
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -84,6 +84,18 @@ export interface WebhookDeliveriesTable {
   delivered_at: string | null;
 }
 
+/** Per call and user: moderation state that outlives a session (grants, block, censored kinds). */
+export interface CallUserStateTable {
+  cid: string;
+  user_id: string;
+  /** JSON list of capabilities granted on top of the user's roles. */
+  granted: string;
+  blocked: number;
+  /** JSON list of track kinds a moderator censored. */
+  censored: string;
+  updated_at: string;
+}
+
 export interface MigrationRow {
   id: Generated<number>;
 }
@@ -97,4 +109,5 @@ export interface Database {
   call_rings: CallRingsTable;
   push_subscriptions: PushSubscriptionsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  call_user_state: CallUserStateTable;
 }
