@@ -82,6 +82,8 @@ export async function newContext(browser: Browser): Promise<BrowserContext> {
 export interface SdkPageOptions {
   /** DefaultReconnectPolicy options for the page's client (plain data). */
   policy?: Record<string, number>;
+  /** A token to use instead of a demo token (e.g. one with role guest or host). */
+  token?: string;
 }
 
 export async function openSdkPage(context: BrowserContext, serverUrl: string, userId: string, name = userId, options: SdkPageOptions = {}): Promise<Page> {
@@ -89,15 +91,20 @@ export async function openSdkPage(context: BrowserContext, serverUrl: string, us
   page.on('pageerror', (error) => console.error(`[page ${userId}] ${error.message}`));
   await page.goto(`${serverUrl}/sdk/`);
   await page.evaluate(
-    async ({ userId, name, policy }) => {
+    async ({ userId, name, policy, given }) => {
       const w = window as unknown as Record<string, unknown>;
       const sdk = await import('/sdk/confab.js' as string);
-      const res = await fetch('/api/demo/token', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ userId, name }),
-      });
-      const { token } = await res.json();
+      const token =
+        given ??
+        (
+          await (
+            await fetch('/api/demo/token', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ userId, name }),
+            })
+          ).json()
+        ).token;
       const reconnectPolicy = policy ? new sdk.DefaultReconnectPolicy(policy) : undefined;
       const client = new sdk.ConfabClient({ url: location.origin, token, user: { id: userId, name }, reconnectPolicy });
       await client.connect();
@@ -105,7 +112,7 @@ export async function openSdkPage(context: BrowserContext, serverUrl: string, us
       w.client = client;
       w.token = token;
     },
-    { userId, name, policy: options.policy },
+    { userId, name, policy: options.policy, given: options.token },
   );
   return page;
 }
