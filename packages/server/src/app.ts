@@ -50,7 +50,10 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   if (config.redisUrl) throw new ConfigError('CONFAB_REDIS_URL', 'cluster mode over Redis is not implemented yet (UNIMPLEMENTED); unset it');
   if (config.databaseUrl) throw new ConfigError('CONFAB_DATABASE_URL', 'PostgreSQL storage is not implemented yet (UNIMPLEMENTED); unset it');
 
-  const credentials = resolveApiCredentials(config.dataDir, { apiKey: config.apiKey, apiSecret: config.apiSecret });
+  const credentials: ApiCredentials = {
+    ...resolveApiCredentials(config.dataDir, { apiKey: config.apiKey, apiSecret: config.apiSecret }),
+    previousSecrets: config.previousApiSecrets,
+  };
   const db = await openSqlite(config.dataDir);
   const store = new CallStore(db);
   await store.ensureCallTypes(BUILT_IN_CALL_TYPES);

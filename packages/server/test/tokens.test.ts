@@ -76,3 +76,13 @@ test('call_cids limits the calls a token may use', () => {
   assert.doesNotThrow(() => assertCallAllowed({ callCids: ['p2p:a'] }, 'p2p:a'));
   assert.throws(() => assertCallAllowed({ callCids: ['p2p:a'] }, 'p2p:b'), (e: unknown) => e instanceof ServiceError && e.code === 'FORBIDDEN');
 });
+
+test('during a rotation, tokens signed with a previous secret still verify; others do not', async () => {
+  const old = { apiKey: creds.apiKey, apiSecret: 'the-old-secret-the-old-secret!!' };
+  const rotated = { ...creds, previousSecrets: [old.apiSecret] };
+  const oldToken = await signToken({ userId: 'alice', ttlSeconds: 60 }, old);
+  assert.equal((await verifyToken(oldToken, rotated)).userId, 'alice');
+  await assert.rejects(verifyToken(oldToken, creds), (e: unknown) => e instanceof ServiceError && e.code === 'UNAUTHENTICATED');
+  const forged = await signToken({ userId: 'alice', ttlSeconds: 60 }, { ...creds, apiSecret: 'some-third-secret-nobody-knows!' });
+  await assert.rejects(verifyToken(forged, rotated), /signature/);
+});

@@ -67,14 +67,20 @@ function describeJoseError(error: unknown): string {
  */
 export async function verifyToken(token: string, credentials: ApiCredentials): Promise<TokenClaims> {
   let payload;
-  try {
-    ({ payload } = await jwtVerify(token, secretKey(credentials), {
-      algorithms: ['HS256'],
-      issuer: credentials.apiKey,
-      requiredClaims: ['exp', 'sub'],
-    }));
-  } catch (error) {
-    throw unauthenticated(describeJoseError(error), error);
+  const secrets = [credentials.apiSecret, ...(credentials.previousSecrets ?? [])];
+  for (let i = 0; ; i++) {
+    try {
+      ({ payload } = await jwtVerify(token, new TextEncoder().encode(secrets[i]), {
+        algorithms: ['HS256'],
+        issuer: credentials.apiKey,
+        requiredClaims: ['exp', 'sub'],
+      }));
+      break;
+    } catch (error) {
+      // During a rotation, a token signed with a previous secret is still good until it expires.
+      if (error instanceof joseErrors.JWSSignatureVerificationFailed && i + 1 < secrets.length) continue;
+      throw unauthenticated(describeJoseError(error), error);
+    }
   }
   if (!UserId.safeParse(payload.sub).success) throw unauthenticated('token sub is not a valid user id');
   const role = payload.role ?? 'user';

@@ -8,6 +8,8 @@ export interface ServerConfig {
   dataDir: string;
   apiKey: string | undefined;
   apiSecret: string | undefined;
+  /** Secrets still accepted while rotating (comma-separated CONFAB_API_SECRET_PREVIOUS). */
+  previousApiSecrets: string[];
   demo: boolean;
   rtcUdpPort: number;
   publicIp: string;
@@ -142,6 +144,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     dataDir: path.resolve(readOptional(env, 'CONFAB_DATA_DIR') ?? './data'),
     apiKey,
     apiSecret,
+    previousApiSecrets: (readOptional(env, 'CONFAB_API_SECRET_PREVIOUS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     demo: readBool(env, 'CONFAB_DEMO', !production),
     rtcUdpPort: readPort(env, 'CONFAB_RTC_UDP_PORT', 3001),
     publicIp: readIp(env, 'CONFAB_PUBLIC_IP') ?? detectPublicIp(),

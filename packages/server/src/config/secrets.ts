@@ -5,6 +5,8 @@ import path from 'node:path';
 export interface ApiCredentials {
   apiKey: string;
   apiSecret: string;
+  /** Secrets still accepted for verification while rotating (never used to sign). */
+  previousSecrets?: string[];
 }
 
 interface SecretsFile {
