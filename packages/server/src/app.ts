@@ -23,6 +23,7 @@ import { notifyRoutes } from './http/notify-routes.js';
 import { openApiDocument, registerRoutes } from './http/route-spec.js';
 import { registerStaticRoutes } from './http/static-routes.js';
 import { createLogger, type Logger } from './log.js';
+import { ServerMetrics } from './observability/metrics.js';
 import { generateVapidKeys, PushSender, type VapidKeys } from './notify/push-sender.js';
 import { WebhookSender } from './notify/webhook-sender.js';
 import { CallStore } from './store/call-store.js';
@@ -37,6 +38,7 @@ export interface ConfabServer {
   port: number;
   credentials: ApiCredentials;
   calls: CallService;
+  metrics: ServerMetrics;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -90,7 +92,13 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     : null;
   if (webhooks) logger.info({ resumed: await webhooks.resumePending() }, 'webhooks on');
   const rings = new RingService({ calls, store: ringStore, notifier: registry, channels: webhooks ? [push, webhooks] : [push], logger });
+  const metrics = new ServerMetrics({
+    calls: () => calls.active.size,
+    participants: () => calls.sessionCount,
+    connections: () => registry.size,
+  });
   const gateway = new WsGateway({
+    onRequest: (type, outcome, seconds) => metrics.recordRequest(type, outcome, seconds),
     handlers: createRequestHandlers(calls, relay, rings, new ModerationService(calls, userStates)),
     registry,
     verify,
@@ -119,6 +127,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   registerRoutes(app, routes);
   const openapi = openApiDocument(routes, { title: 'Confab REST API', version: '1' });
   app.get('/api/v1/openapi.json', async () => openapi);
+  app.get('/metrics', async (_request, reply) => reply.type(metrics.contentType).send(await metrics.text()));
   await registerStaticRoutes(app, {
     webDir: config.webDir ?? path.join(repoRoot, 'apps/web/dist'),
     sdkFile: config.sdkFile ?? path.join(repoRoot, 'packages/client/dist/confab.js'),
@@ -136,6 +145,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     port,
     credentials,
     calls,
+    metrics,
     logger,
     close() {
       closing ??= (async () => {

@@ -128,3 +128,34 @@ describe('call types through the REST API', () => {
     }
   });
 });
+
+describe('metrics', () => {
+  it('serves Prometheus text whose counters move with traffic', async () => {
+    const t = await startTestServer();
+    try {
+      const scrape = async () => (await (await fetch(`${t.url}/metrics`)).text()) as string;
+      const value = (text: string, name: string) => {
+        const line = text.split('\n').find((l) => l.startsWith(name));
+        return line ? Number(line.split(' ').at(-1)) : NaN;
+      };
+      const before = await scrape();
+      assert.match(before, /^# HELP confab_calls /m);
+      assert.match(before, /^# TYPE confab_signal_request_duration_seconds histogram$/m);
+      assert.match(before, /^confab_process_resident_memory_bytes \d+/m);
+      assert.match(before, /^confab_nodejs_eventloop_lag_seconds /m);
+      assert.equal(value(before, 'confab_participants'), 0);
+      // Every non-comment line is "name{labels} value".
+      for (const line of before.split('\n').filter((l) => l && !l.startsWith('#'))) assert.match(line, /^[a-zA-Z_:][\w:]*(\{[^}]*\})? [-+\d.eE]+|NaN|\+Inf$/);
+      const s = await t.connect(await t.token('metric-user'));
+      await s.ok('call.join', { type: 'p2p', id: 'metered', create: true });
+      const after = await scrape();
+      assert.equal(value(after, 'confab_participants'), 1);
+      assert.equal(value(after, 'confab_calls'), 1);
+      assert.equal(value(after, 'confab_connections'), 1);
+      assert.equal(value(after, 'confab_signal_requests_total{type="call.join",outcome="ok"}'), 1);
+      assert.equal(value(after, 'confab_signal_request_duration_seconds_count{type="call.join"}'), 1);
+    } finally {
+      await t.stop();
+    }
+  });
+});

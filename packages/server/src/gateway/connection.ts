@@ -22,6 +22,8 @@ export interface ConnectionDeps {
   verify: (token: string) => Promise<TokenClaims>;
   onAuthenticated: (connection: Connection) => void;
   onClosed: (connection: Connection) => void;
+  /** Every answered request: its type, 'ok' or the error code, and how long it took. */
+  onRequest?: (type: string, outcome: string, seconds: number) => void;
   logger: Logger;
 }
 
@@ -147,6 +149,8 @@ export class Connection {
       this.replyError(request.requestId, { code: 'UNAUTHENTICATED', message: 'token has expired; send a fresh one with auth' });
       return;
     }
+    const started = process.hrtime.bigint();
+    let outcome = 'ok';
     try {
       const handler = this.deps.handlers[request.type] as (c: typeof caller, p: unknown) => unknown;
       const result = await handler(caller, request.payload);
@@ -155,8 +159,11 @@ export class Connection {
       if (!(error instanceof ServiceError)) {
         this.deps.logger.error({ err: error, type: request.type, connectionId: this.id }, 'request failed');
       }
-      this.replyError(request.requestId, toErrorBody(error));
+      const body = toErrorBody(error);
+      outcome = body.code;
+      this.replyError(request.requestId, body);
     }
+    this.deps.onRequest?.(request.type, outcome, Number(process.hrtime.bigint() - started) / 1e9);
   }
 
   /** Called by the gateway's heartbeat; terminates a connection that stopped answering pings. */

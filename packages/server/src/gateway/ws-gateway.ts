@@ -19,6 +19,7 @@ export interface WsGatewayOptions {
   allowedOrigins: string[];
   maxConnectionsPerIp: number;
   authTimeoutMs: number;
+  onRequest?: (type: string, outcome: string, seconds: number) => void;
   logger: Logger;
 }
 
@@ -67,6 +68,7 @@ export class WsGateway {
       const connection = new Connection(randomUUID(), ws, {
         handlers: this.opts.handlers,
         authTimeoutMs: this.opts.authTimeoutMs,
+        ...(this.opts.onRequest ? { onRequest: this.opts.onRequest } : {}),
         verify: this.opts.verify,
         logger: this.opts.logger,
         onAuthenticated: (c) => {
