@@ -51,6 +51,7 @@ const CALL_EVENTS = Object.keys({
   'call.rejected': true,
   'call.missed': true,
   'call.ended': true,
+  'call.updated': true,
   'call.recover': true,
   kicked: true,
   'track.muted': true,

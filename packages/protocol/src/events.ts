@@ -42,6 +42,8 @@ export const EVENTS = {
   'call.rejected': z.object({ cid: Cid, userId: UserId, reason: z.string().nullable() }),
   'call.missed': z.object({ cid: Cid, userId: UserId }),
   'call.ended': z.object({ cid: Cid }),
+  /** The call's custom data or settings changed. */
+  'call.updated': z.object({ cid: Cid, call: CallInfo }),
   kicked: z.object({ cid: Cid, by: UserId, blocked: z.boolean() }),
   /** A moderator turned off one of your tracks (you may turn it on again unless it is censored). */
   'track.muted': z.object({ cid: Cid, kind: TrackKind, by: UserId }),

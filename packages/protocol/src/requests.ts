@@ -85,6 +85,11 @@ export const REQUESTS = {
     payload: z.object({ cid: Cid, sessionId: SessionId, lastSeq: z.number().int().min(0).optional() }),
     result: JoinResult,
   },
+  /** Changes the call's custom data and settings (needs update-call-settings). */
+  'call.update': {
+    payload: z.object({ cid: Cid, custom: CustomData.optional(), settings: CallSettings.optional() }),
+    result: z.object({ call: CallInfo }),
+  },
   'call.leave': { payload: CallRef, result: z.object({}) },
   'call.ring': { payload: CallRef, result: z.object({ ringing: z.array(UserId) }) },
   'call.accept': { payload: CallRef, result: z.object({}) },

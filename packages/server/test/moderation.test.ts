@@ -117,6 +117,20 @@ describe('roles, moderation and messaging', () => {
     assert.deepEqual(page.map((m: any) => m.data.i), [2, 3]);
   });
 
+  it('lets the host update custom data and settings, told to everyone; refuses a plain user', async () => {
+    const host = await connect('u-host');
+    const bob = await connect('u-bob');
+    await room('update', host, bob);
+    const refused = await bob.request('call.update', { cid: 'p2p:update', custom: { topic: 'mine now' } });
+    assert.equal(refused.error?.code, 'FORBIDDEN');
+    const { call } = await host.ok('call.update', { cid: 'p2p:update', custom: { topic: 'retro' }, settings: { ringTimeoutMs: 5000 } });
+    assert.deepEqual(call.custom, { topic: 'retro' });
+    assert.equal(call.settings.ringTimeoutMs, 5000);
+    const told = await bob.waitForEvent('call.updated');
+    assert.deepEqual(told.payload.call.custom, { topic: 'retro' });
+    assert.deepEqual((await bob.ok('call.get', { type: 'p2p', id: 'update' })).call.custom, { topic: 'retro' });
+  });
+
   it('rate limits one user sending too fast, whatever the connection', async () => {
     const a1 = await connect('rl-a');
     const a2 = await connect('rl-a');

@@ -98,6 +98,13 @@ export class Call {
     return result;
   }
 
+  /** Changes the call's custom data and settings (creator, host or admin); everyone in it is told. */
+  async update(changes: { custom?: Record<string, unknown>; settings?: GetOrCreateOptions['settings'] }): Promise<CallInfo> {
+    const { call } = await this.host.request('call.update', { cid: this.cid, ...changes });
+    this.store.setCall(call);
+    return call;
+  }
+
   // ---- joining and leaving ----------------------------------------------------------------------
 
   /** Joins; resolves once JOINED, publishing the microphone and camera as asked. */
@@ -485,6 +492,7 @@ export class Call {
       if (reason === 'ended') this.dispose('call ended while ringing');
       else this.store.transition(CallingState.IDLE, `ringing stopped (${reason})`);
     },
+    'call.updated': ({ call }) => this.store.setCall(call),
     'call.ended': () => {
       this.events.emit('call.ended', {});
       this.dispose('call ended');

@@ -318,6 +318,31 @@ export class CallService {
     await this.opts.store.markSessionLeft(session.sessionId, new Date().toISOString(), reason);
   }
 
+  /** Changes custom data and settings (needs update-call-settings); everyone in the call is told. */
+  async update(caller: Caller, p: RequestPayload<'call.update'>): Promise<CallInfo> {
+    assertCallAllowed(caller, p.cid);
+    const [typeName = ''] = p.cid.split(':');
+    const type = await this.callType(typeName);
+    const loaded = await this.loadCall(p.cid);
+    if (!loaded) throw new ServiceError('NOT_FOUND', `call ${p.cid} does not exist`);
+    const session = this.findSession(caller, p.cid);
+    const live = this.active.get(p.cid);
+    const caps = session
+      ? session.capabilities
+      : effectiveCapabilities(type, rolesInCall(caller, loaded.record, loaded.members), live?.userStates.get(caller.userId) ?? { granted: [], censored: [] });
+    requireIn(caps, 'update-call-settings', 'you');
+    checkCustom(p.custom, 'custom');
+    return this.queue.run(p.cid, async () => {
+      const record = loaded.record;
+      if (p.custom !== undefined) record.custom = p.custom;
+      if (p.settings !== undefined) record.settings = { ...record.settings, ...p.settings };
+      await this.opts.store.updateCall(p.cid, { custom: record.custom, settings: record.settings });
+      const info = this.toCallInfo(record, type, loaded.members);
+      if (live) this.broadcast(live, { type: 'call.updated', payload: { cid: p.cid, call: info } });
+      return info;
+    });
+  }
+
   /** Ends the call for everyone (creator, admin or host): stored as ended, never joinable again. */
   async endCall(caller: Caller, cid: string): Promise<void> {
     assertCallAllowed(caller, cid);

@@ -32,6 +32,7 @@ export function createRequestHandlers(calls: CallService, relay: SessionRelay, r
       return result;
     },
     'call.resume': (caller, p) => calls.resume(caller, p),
+    'call.update': async (caller, p) => ({ call: await calls.update(caller, p) }),
     'call.leave': async (caller, p) => {
       // Leaving also cancels an unanswered ring of this caller, joined or not.
       const cancelled = rings.cancelByCaller(caller, p.cid);

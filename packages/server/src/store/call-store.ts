@@ -158,6 +158,14 @@ export class CallStore {
     });
   }
 
+  async updateCall(cid: string, fields: { custom: CustomData; settings: CallSettings }): Promise<void> {
+    await this.db
+      .updateTable('calls')
+      .set({ custom: JSON.stringify(fields.custom), settings: JSON.stringify(fields.settings) })
+      .where('cid', '=', cid)
+      .execute();
+  }
+
   async markCallStarted(cid: string, at: string): Promise<void> {
     await this.db.updateTable('calls').set({ started_at: at }).where('cid', '=', cid).where('started_at', 'is', null).execute();
   }
