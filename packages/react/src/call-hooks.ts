@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { Call, CallEvents, CallingState, CallParticipant, SourceStatus } from '@confab/client';
+import type { Call, CallEvents, CallInfo, CallingState, CallParticipant, SourceStatus } from '@confab/client';
 import type { Observable } from 'rxjs';
 import { useCallOrContext } from './call-context.js';
 import { useObservableValue } from './use-observable-value.js';
@@ -26,6 +26,12 @@ export function useLocalParticipant(call?: Call): CallParticipant | undefined {
 export function useRemoteParticipants(call?: Call): CallParticipant[] {
   const c = useCallOrContext(call);
   return useObservableValue(c.state.remoteParticipants$, c.state.remoteParticipants);
+}
+
+/** The call's stored information (creator, members, custom data, settings); null until loaded. */
+export function useCallInfo(call?: Call): CallInfo | null {
+  const c = useCallOrContext(call);
+  return useObservableValue(c.state.call$, c.state.call);
 }
 
 /** What every local media source (call.camera, call.microphone, call.screenShare) exposes. */

@@ -2,6 +2,7 @@ export { useObservableValue } from './use-observable-value.js';
 export { CallProvider, useCall } from './call-context.js';
 export {
   useCallingState,
+  useCallInfo,
   useParticipants,
   useLocalParticipant,
   useRemoteParticipants,
