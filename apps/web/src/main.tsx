@@ -5,6 +5,7 @@ import './styles/base.css';
 import './styles/lobby.css';
 import './styles/call.css';
 import './styles/chat.css';
+import './styles/ringing.css';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

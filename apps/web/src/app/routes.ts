@@ -26,4 +26,15 @@ export function callLink(route: CallRoute): string {
 export function showCallRoute(route: CallRoute): void {
   const path = callPath(route);
   if (location.pathname !== path) history.pushState(null, '', path);
+  else if (location.search) history.replaceState(null, '', path);
+}
+
+/** The page was opened from a ring notification: `/call/<type>/<id>?incoming=1`. */
+export function isIncomingLink(): boolean {
+  return new URLSearchParams(location.search).get('incoming') === '1';
+}
+
+/** Drops `?incoming=1` once the ring it announced was handled (a reload then shows the lobby). */
+export function clearIncomingFlag(): void {
+  if (isIncomingLink()) history.replaceState(null, '', location.pathname);
 }

@@ -1,18 +1,18 @@
 import { CallingState } from '@confab/client';
 
-/** A strip above the grid while the connection is being restored (richer banners come later). */
+const TEXT: Partial<Record<CallingState, string>> = {
+  [CallingState.RECONNECTING]: 'Reconnecting…',
+  [CallingState.MIGRATING]: 'Moving you to another server…',
+  [CallingState.OFFLINE]: "You are offline — we'll reconnect when the network is back",
+};
+
+/** A strip above the grid while the call is being restored; the grid stays as it was meanwhile. */
 export function ConnectionBanner({ callingState }: { callingState: CallingState }) {
-  const text =
-    callingState === CallingState.RECONNECTING
-      ? 'Connection lost. Reconnecting…'
-      : callingState === CallingState.MIGRATING
-        ? 'Moving you to another server…'
-        : callingState === CallingState.OFFLINE
-          ? 'You are offline. We will reconnect when the network is back.'
-          : null;
+  const text = TEXT[callingState];
   if (!text) return null;
   return (
-    <div className="connection-banner" role="status" data-testid="connection-banner" data-state={callingState}>
+    <div className={`connection-banner connection-banner--${callingState}`} role="status" aria-live="polite" data-testid="connection-banner" data-state={callingState}>
+      {callingState !== CallingState.OFFLINE && <span className="connection-banner__spinner" aria-hidden="true" />}
       {text}
     </div>
   );

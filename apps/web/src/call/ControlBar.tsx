@@ -1,10 +1,13 @@
 import type { Call } from '@confab/client';
 import { useSourceStatus } from '@confab/react';
 import type { ReactNode } from 'react';
+import { EndCallButton } from './EndCallButton';
 import { CameraIcon, CameraOffIcon, ChatIcon, HangUpIcon, MicIcon, MicOffIcon, ScreenIcon } from '../ui/icons';
 
 interface ControlBarProps {
   call: Call;
+  /** The local user id (the creator may end the call for everyone). */
+  userId: string;
   chatOpen: boolean;
   unread: number;
   onToggleChat(): void;
@@ -15,8 +18,8 @@ interface ControlBarProps {
 
 const canShareScreen = typeof navigator !== 'undefined' && !!navigator.mediaDevices && 'getDisplayMedia' in navigator.mediaDevices;
 
-/** The call's controls: microphone, camera, screen, chat, leave. */
-export function ControlBar({ call, chatOpen, unread, onToggleChat, onLeave, run }: ControlBarProps) {
+/** The call's controls: microphone, camera, screen, chat, leave, and (for its creator) end for everyone. */
+export function ControlBar({ call, userId, chatOpen, unread, onToggleChat, onLeave, run }: ControlBarProps) {
   const mic = useSourceStatus(call.microphone) === 'enabled';
   const camera = useSourceStatus(call.camera) === 'enabled';
   const screen = useSourceStatus(call.screenShare) === 'enabled';
@@ -64,6 +67,7 @@ export function ControlBar({ call, chatOpen, unread, onToggleChat, onLeave, run 
         </span>
         <span className="control__label">Leave</span>
       </button>
+      <EndCallButton call={call} userId={userId} run={run} />
     </nav>
   );
 }

@@ -9,7 +9,7 @@ import { useDeviceList } from './use-device-list';
 import type { DevicePreview as Preview } from './use-preview-call';
 
 /** The lobby's self view: camera preview, mic level, on/off toggles and device pickers. */
-export function DevicePreview({ preview, name }: { preview: Preview | null; name: string }) {
+export function DevicePreview({ preview, name, onDevicesChange }: { preview: Preview | null; name: string; onDevicesChange?: () => void }) {
   if (!preview) {
     return (
       <div className="preview">
@@ -19,10 +19,10 @@ export function DevicePreview({ preview, name }: { preview: Preview | null; name
       </div>
     );
   }
-  return <LiveDevicePreview preview={preview} name={name} />;
+  return <LiveDevicePreview preview={preview} name={name} onDevicesChange={onDevicesChange} />;
 }
 
-function LiveDevicePreview({ preview, name }: { preview: Preview; name: string }) {
+function LiveDevicePreview({ preview, name, onDevicesChange }: { preview: Preview; name: string; onDevicesChange?: (() => void) | undefined }) {
   const { call, errors, run } = preview;
   const cameraStatus = useSourceStatus(call.camera);
   const micStatus = useSourceStatus(call.microphone);
@@ -41,11 +41,13 @@ function LiveDevicePreview({ preview, name }: { preview: Preview; name: string }
     run('camera', async () => {
       await call.camera.selectDevice(id);
       setCameraId(call.camera.selectedDevice);
+      onDevicesChange?.();
     });
   const selectMic = (id: string) =>
     run('microphone', async () => {
       await call.microphone.selectDevice(id);
       setMicId(call.microphone.selectedDevice);
+      onDevicesChange?.();
     });
 
   return (

@@ -36,7 +36,7 @@ export function CallScreen({ session, callingState, onLeave }: CallScreenProps) 
     (what: string, action: () => Promise<void>) => {
       action().catch((error) => {
         const e = describeError(error);
-        show(`Could not change the ${what}: ${e.message}`, 'error');
+        show(what === 'call' ? `Could not end the call: ${e.message}` : `Could not change the ${what}: ${e.message}`, 'error');
       });
     },
     [show],
@@ -52,7 +52,7 @@ export function CallScreen({ session, callingState, onLeave }: CallScreenProps) 
         </main>
         {chatOpen && <ChatPanel chat={chat} onClose={() => setChatOpen(false)} onError={(text) => show(text, 'error')} />}
       </div>
-      <ControlBar call={call} chatOpen={chatOpen} unread={chat.unread} onToggleChat={() => setChatOpen((o) => !o)} onLeave={onLeave} run={run} />
+      <ControlBar call={call} userId={session.user.client.user?.id ?? session.settings.userId} chatOpen={chatOpen} unread={chat.unread} onToggleChat={() => setChatOpen((o) => !o)} onLeave={onLeave} run={run} />
       <Toasts toasts={toasts} onDismiss={dismiss} />
     </div>
   );

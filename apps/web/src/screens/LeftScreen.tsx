@@ -4,7 +4,7 @@ import { CenteredCard } from '../ui/CenteredCard';
 const TITLES: Record<EndReason, string> = {
   left: 'You left the call',
   kicked: 'You were removed from the call',
-  ended: 'The call has ended',
+  ended: 'The call was ended',
 };
 
 /** After leaving (or being removed, or the call ending): rejoin or go back to the lobby. */

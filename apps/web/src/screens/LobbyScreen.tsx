@@ -1,6 +1,6 @@
 import type { ConfabError } from '@confab/client';
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
-import type { JoinSettings } from '../app/call-session';
+import { type FormEvent, type ReactNode, useCallback, useEffect, useId, useRef, useState } from 'react';
+import type { JoinSettings, RingRequest } from '../app/call-session';
 import { CALL_TYPE_OPTIONS } from '../app/call-types';
 import { describeError } from '../app/errors';
 import { CALL_ID_PATTERN, generateCallId, saveProfile, USER_ID_PATTERN, userIdFromName } from '../app/identity';
@@ -19,10 +19,20 @@ interface LobbyScreenProps {
   /** Why the last join failed. */
   error: ConfabError | null;
   onJoin(settings: JoinSettings): Promise<void>;
+  /** Rings people in a new call. */
+  onCall(settings: JoinSettings, ring: RingRequest): Promise<void>;
+  /** Everything the lobby shows, each time it changes (the app connects as that user, answers rings with those devices). */
+  onChange(values: LobbyValues): void;
+  /** Above the form: a notice such as "Missed call from Alice". */
+  notice?: ReactNode;
+  /** Under the user id: whether people can call you. */
+  presence?: ReactNode;
+  /** Under the join form: calling people and missed calls. */
+  renderCalling?(ctx: { ready: boolean; busy: boolean; userId: string; callPeople(ring: RingRequest): void }): ReactNode;
 }
 
-/** Name, call and devices, then Join. */
-export function LobbyScreen({ initial, error, onJoin }: LobbyScreenProps) {
+/** Name, call and devices, then Join; or call someone by user id. */
+export function LobbyScreen({ initial, error, onJoin, onCall, onChange, notice, presence, renderCalling }: LobbyScreenProps) {
   const [name, setName] = useState(initial.name);
   const [userId, setUserId] = useState(initial.userIdEdited ? initial.userId : userIdFromName(initial.name) || initial.userId);
   const [userIdEdited, setUserIdEdited] = useState(initial.userIdEdited);
@@ -51,16 +61,23 @@ export function LobbyScreen({ initial, error, onJoin }: LobbyScreenProps) {
     userId: USER_ID_PATTERN.test(userId) ? null : 'Letters, digits and _ @ . + - only',
     callId: CALL_ID_PATTERN.test(callId) ? null : 'Letters, digits, _ and - only (up to 64)',
   };
-  const valid = !problems.name && !problems.userId && !problems.callId;
+  const identityReady = !problems.name && !problems.userId;
+  const valid = identityReady && !problems.callId;
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!valid || joining) return;
+  // Remembered as soon as it is usable: the app connects as this user, and a ring notification
+  // clicked later opens the app as them.
+  useEffect(() => {
+    if (identityReady) saveProfile({ name: trimmedName, userId, userIdEdited });
+  }, [identityReady, trimmedName, userId, userIdEdited]);
+
+  /** The form and the preview's devices as they are now. */
+  const snapshot = (): LobbyValues => {
     const camera = preview?.call.camera;
     const microphone = preview?.call.microphone;
-    const settings: JoinSettings = {
+    return {
       name: trimmedName,
       userId,
+      userIdEdited,
       callType,
       callId,
       audio: microphone ? microphone.enabled : initial.audio,
@@ -68,16 +85,47 @@ export function LobbyScreen({ initial, error, onJoin }: LobbyScreenProps) {
       audioDeviceId: microphone?.selectedDevice ?? initial.audioDeviceId,
       videoDeviceId: camera?.selectedDevice ?? initial.videoDeviceId,
     };
-    saveProfile({ name: trimmedName, userId, userIdEdited });
+  };
+  const snapshotRef = useRef(snapshot);
+  snapshotRef.current = snapshot;
+  /** Set while the preview hands its devices over to a call: its "off" is not the user's choice. */
+  const releasing = useRef(false);
+  const report = useCallback(() => {
+    if (!releasing.current) onChange(snapshotRef.current());
+  }, [onChange]);
+  useEffect(report, [report, trimmedName, userId, userIdEdited, callType, callId]);
+  useEffect(() => {
+    if (!preview) return;
+    const subs = [preview.call.camera.status$.subscribe(report), preview.call.microphone.status$.subscribe(report)];
+    return () => subs.forEach((sub) => sub.unsubscribe());
+  }, [preview, report]);
+
+  /** Frees the preview's devices for the call, runs `start`, and brings the preview back if still here. */
+  const startWith = async (start: (settings: JoinSettings) => Promise<void>) => {
+    const { userIdEdited: edited, ...settings } = snapshot();
+    saveProfile({ name: trimmedName, userId, userIdEdited: edited });
     setJoining(true);
+    releasing.current = true;
     // The devices go to the real call: free them first (some cameras open only once).
     await preview?.call.leave();
-    await onJoin(settings);
-    // Still here: the join failed before the call screen showed; bring the preview back.
+    await start(settings);
+    // Still here: the call did not start (an error shows); bring the preview back.
     if (mounted.current) {
+      releasing.current = false;
       setJoining(false);
       setPreviewGeneration((g) => g + 1);
     }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!valid || joining) return;
+    await startWith(onJoin);
+  };
+
+  const callPeople = (ring: RingRequest) => {
+    if (!identityReady || joining) return;
+    void startWith((settings) => onCall(settings, ring));
   };
 
   const errorView = error ? describeError(error, { callType: initial.callType }) : null;
@@ -89,10 +137,14 @@ export function LobbyScreen({ initial, error, onJoin }: LobbyScreenProps) {
         <span className="brand__name">Confab</span>
       </header>
       <main className="lobby__card">
-        <section className="lobby__preview" aria-label="Camera and microphone">
-          <DevicePreview preview={preview} name={trimmedName} />
-        </section>
+        <div className="lobby__left">
+          <section className="lobby__preview" aria-label="Camera and microphone">
+            <DevicePreview preview={preview} name={trimmedName} onDevicesChange={report} />
+          </section>
+          {renderCalling?.({ ready: identityReady, busy: joining, userId, callPeople })}
+        </div>
         <form className="lobby__form" onSubmit={submit} noValidate>
+          {notice}
           <h1 className="lobby__title">Ready to join?</h1>
           <p className="lobby__subtitle">Check your camera and microphone, then join the call.</p>
 
@@ -127,6 +179,7 @@ export function LobbyScreen({ initial, error, onJoin }: LobbyScreenProps) {
               data-testid="lobby-user-id"
             />
             {userId && problems.userId && <p className="field__error">{problems.userId}</p>}
+            {presence}
           </div>
 
           <div className="field">
