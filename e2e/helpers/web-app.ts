@@ -126,3 +126,47 @@ export async function sendChat(page: Page, text: string): Promise<void> {
   await page.getByTestId('chat-input').fill(text);
   await page.getByTestId('chat-send').click();
 }
+
+/**
+ * Opens the web app and fills in the name, then waits until the page's client is connected (the
+ * lobby says "Online"), so rings reach it.
+ */
+export async function openLobbyOnline(context: BrowserContext, serverUrl: string, name: string, path = '/', timeoutMs = 15_000): Promise<Page> {
+  const page = await openWebApp(context, serverUrl, path);
+  await fillLobby(page, { name });
+  await waitForPresence(page, 'online', timeoutMs);
+  return page;
+}
+
+/** Waits until the lobby's presence line shows `status` ('online', 'reconnecting', …). */
+export async function waitForPresence(page: Page, status: string, timeoutMs = 15_000): Promise<void> {
+  await waitForAttribute(page.getByTestId('presence'), 'data-status', status, timeoutMs);
+}
+
+/** Rings `userIds` from the lobby's "Call a person" form and waits for the outgoing-call screen. */
+export async function callFromLobby(page: Page, userIds: string, topic?: string, timeoutMs = 15_000): Promise<void> {
+  await page.getByTestId('lobby-preview-video').waitFor({ timeout: timeoutMs });
+  await page.getByTestId('call-person-input').fill(userIds);
+  if (topic !== undefined) await page.getByTestId('call-person-topic').fill(topic);
+  await page.getByTestId('call-person-button').click();
+  await page.getByTestId('outgoing-call-screen').waitFor({ timeout: timeoutMs });
+}
+
+/** Waits for the incoming-call screen and returns what it shows. */
+export async function waitForIncomingCall(page: Page, timeoutMs = 15_000): Promise<{ caller: string; topic: string | null; from: string | null }> {
+  const screen = page.getByTestId('incoming-call');
+  await screen.waitFor({ timeout: timeoutMs });
+  const topic = page.getByTestId('incoming-topic');
+  return {
+    caller: await page.getByTestId('incoming-caller').innerText(),
+    topic: (await topic.count()) > 0 ? await topic.innerText() : null,
+    from: await screen.getAttribute('data-from'),
+  };
+}
+
+/** The text of the lobby's notice ("Missed call from Alice"), once there is one. */
+export async function waitForLobbyNotice(page: Page, timeoutMs = 10_000): Promise<string> {
+  const text = page.getByTestId('lobby-notice-text');
+  await text.waitFor({ timeout: timeoutMs });
+  return text.innerText();
+}
