@@ -68,6 +68,8 @@ export class SyntheticPublisher {
   private readonly header = new RtpHeader();
   /** When false, PLIs are recorded but no key frame is produced. */
   answerPli = true;
+  /** Size of each video RTP packet's payload. */
+  packetBytes = 1000;
 
   constructor(
     readonly name: string,
@@ -165,7 +167,7 @@ export class SyntheticPublisher {
         this.seq.set(l.ssrc, (seq + 1) & 0xffff);
         const exts = [{ id: EXT_IDS.absSendTime, data: Buffer.from([1, 2, 3]) }];
         if (this.layers.length > 1) exts.push({ id: EXT_IDS.rid, data: Buffer.from(l.rid) });
-        const payload = buildVp8Payload({ keyframe: key, frameStart: i === 0, pictureId: pid, tl0PicIdx: pid & 0xff, width: l.width, height: l.height, size: 1000 });
+        const payload = buildVp8Payload({ keyframe: key, frameStart: i === 0, pictureId: pid, tl0PicIdx: pid & 0xff, width: l.width, height: l.height, size: this.packetBytes });
         payload.writeUInt32BE(seq, 20); // source sequence number and SSRC, so a subscriber can tell
         payload.writeUInt32BE(l.ssrc, 24); // which packet of which layer it got
         const pkt = buildRtpPacket({ payloadType: 96, sequenceNumber: seq, timestamp: this.ts, ssrc: l.ssrc, marker: i === l.packetsPerFrame - 1, extensions: exts, payload });
