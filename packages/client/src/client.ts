@@ -61,6 +61,14 @@ const CALL_EVENTS = Object.keys({
   'permission.denied': true,
   'capabilities.updated': true,
   custom: true,
+  'sfu.offer': true,
+  'sfu.candidate': true,
+  'sfu.layers': true,
+  'subscription.started': true,
+  'subscription.reconfigured': true,
+  'subscription.ended': true,
+  'audio.levels': true,
+  'speaker.changed': true,
 } satisfies Record<CallScopedEvent, true>) as CallScopedEvent[];
 
 /** States in which this client counts as busy in a call. */

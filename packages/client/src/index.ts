@@ -11,6 +11,7 @@ export type {
   MessageEvent,
   SendMessageOptions,
 } from './call/types.js';
+export type { SubscriptionMode, SubscriptionOptions } from './call/call-subscriptions.js';
 export { ConfabError, ERROR_CODES, type ErrorCode } from './errors.js';
 export { CameraManager, MicrophoneManager, ScreenShareManager } from './media/device-managers.js';
 export { MediaSourceManager, type SourceStatus } from './media/media-source-manager.js';

@@ -56,6 +56,26 @@ export const EVENTS = {
   custom: z.object({ cid: Cid, from: UserId, sessionId: SessionId, data: z.unknown(), to: z.array(UserId).nullable() }),
   /** The server asks for a recovery it knows is needed (e.g. the SFU lost the media path). */
   'call.recover': z.object({ cid: Cid, strategy: z.enum(['fast', 'rejoin', 'migrate']), reason: z.string() }),
+  /** SFU calls: apply this offer to the subscriber connection and answer with sfu.answer. */
+  'sfu.offer': z.object({
+    cid: Cid,
+    sdp: z.string(),
+    /** What each m-line carries: whose track (session) of which kind. */
+    tracks: z.array(z.object({ mid: z.string(), sessionId: SessionId, kind: TrackKind })),
+  }),
+  'sfu.candidate': z.object({ cid: Cid, candidate: z.string(), sdpMid: z.string() }),
+  /** Dynacast: the simulcast layers of your published kind somebody receives; encode only these. */
+  'sfu.layers': z.object({ cid: Cid, kind: TrackKind, rids: z.array(z.string()) }),
+  'subscription.started': z.object({ cid: Cid, sessionId: SessionId, kind: TrackKind }),
+  'subscription.reconfigured': z.object({ cid: Cid, sessionId: SessionId, kind: TrackKind, rid: z.string().nullable() }),
+  'subscription.ended': z.object({ cid: Cid, sessionId: SessionId, kind: TrackKind, reason: z.string() }),
+  /** Audio activity of SFU calls, batched: levels (0..1) and speaking flags that changed. */
+  'audio.levels': z.object({
+    cid: Cid,
+    levels: z.array(z.object({ sessionId: SessionId, level: z.number(), speaking: z.boolean() })),
+  }),
+  /** The loudest current speaker changed (null: nobody speaks). */
+  'speaker.changed': z.object({ cid: Cid, sessionId: SessionId.nullable() }),
 } as const;
 
 export type EventName = keyof typeof EVENTS;

@@ -49,6 +49,14 @@ const JoinResult = z.object({
 });
 
 const ModerationTarget = z.object({ cid: Cid, userId: UserId });
+const Sdp = z.string().min(1).max(256 * 1024);
+/** What a subscriber wants of one published kind: its render size, or paused. */
+const SubscriptionOptions = z.object({
+  maxWidth: z.number().int().min(1).max(8192).optional(),
+  maxHeight: z.number().int().min(1).max(8192).optional(),
+  paused: z.boolean().optional(),
+});
+const SubscriptionTarget = z.object({ cid: Cid, sessionId: SessionId, kind: TrackKind });
 const PublishCapability = z.enum(['publish-audio', 'publish-video', 'publish-screen']);
 
 /**
@@ -148,6 +156,31 @@ export const REQUESTS = {
     }),
     result: z.object({}),
   },
+  /** SFU calls: publish one source; the offer is of a peer connection carrying just that track. */
+  'sfu.publish': { payload: z.object({ cid: Cid, kind: TrackKind, offer: Sdp }), result: z.object({ answer: Sdp }) },
+  'sfu.unpublish': { payload: z.object({ cid: Cid, kind: TrackKind }), result: z.object({}) },
+  /** FAST recovery of an SFU media path: a fresh endpoint under the same session; publish again. */
+  'sfu.restart': { payload: z.object({ cid: Cid }), result: z.object({}) },
+  /** The browser's answer to the last sfu.offer (the SFU's subscriber connection). */
+  'sfu.answer': { payload: z.object({ cid: Cid, sdp: Sdp }), result: z.object({}) },
+  /** A trickled browser candidate for the subscriber connection or a publisher connection. */
+  'sfu.candidate': {
+    payload: z.object({
+      cid: Cid,
+      target: z.union([z.literal('subscriber'), TrackKind]),
+      candidate: z.string().max(2048),
+      sdpMid: z.string().max(64).nullable().optional(),
+    }),
+    result: z.object({}),
+  },
+  /**
+   * Selective subscriptions (seed 003): receive, resize or drop one participant's audio, video or
+   * screen. The first such call switches the session from automatic to manual subscriptions.
+   */
+  'sfu.subscribe': { payload: SubscriptionTarget.extend(SubscriptionOptions.shape), result: z.object({}) },
+  'sfu.unsubscribe': { payload: SubscriptionTarget, result: z.object({}) },
+  /** auto: the server picks (everyone's audio, video of up to 25 others, speakers first); manual: only what was asked for. */
+  'sfu.subscriptionMode': { payload: z.object({ cid: Cid, mode: z.enum(['auto', 'manual']) }), result: z.object({}) },
 } as const;
 
 export type RequestType = keyof typeof REQUESTS;

@@ -51,6 +51,14 @@ export const sampleRequests: { [T in RequestType]: RequestPayload<T> } = {
   'moderation.censor': { cid: 'p2p:standup', userId: 'bob', kind: 'video', censored: true },
   'permission.request': { cid: 'p2p:standup', capabilities: ['publish-audio'] },
   'permission.update': { cid: 'p2p:standup', userId: 'bob', grant: ['publish-audio'] },
+  'sfu.publish': { cid: 'default:big', kind: 'video', offer: 'v=0\r\n' },
+  'sfu.unpublish': { cid: 'default:big', kind: 'screen' },
+  'sfu.restart': { cid: 'default:big' },
+  'sfu.answer': { cid: 'default:big', sdp: 'v=0\r\n' },
+  'sfu.candidate': { cid: 'default:big', target: 'subscriber', candidate: 'candidate:1 1 udp 1 127.0.0.1 5000 typ host', sdpMid: '0' },
+  'sfu.subscribe': { cid: 'default:big', sessionId: 's2', kind: 'video', maxWidth: 320, maxHeight: 180 },
+  'sfu.unsubscribe': { cid: 'default:big', sessionId: 's2', kind: 'audio' },
+  'sfu.subscriptionMode': { cid: 'default:big', mode: 'manual' },
 };
 
 /** One valid payload per event; the round-trip test checks the list is complete. */
@@ -81,5 +89,13 @@ export const sampleEvents: { [E in EventName]: EventPayload<E> } = {
   'permission.denied': { cid: 'p2p:standup', capabilities: ['publish-video'], by: 'alice' },
   'capabilities.updated': { cid: 'p2p:standup', capabilities: ['join-call', 'publish-audio'] },
   custom: { cid: 'p2p:standup', from: 'alice', sessionId: 's1', data: { reaction: 'clap' }, to: null },
+  'sfu.offer': { cid: 'default:big', sdp: 'v=0\r\n', tracks: [{ mid: '0', sessionId: 's2', kind: 'video' }] },
+  'sfu.candidate': { cid: 'default:big', candidate: 'candidate:1 1 udp 1 127.0.0.1 3001 typ host', sdpMid: '0' },
+  'sfu.layers': { cid: 'default:big', kind: 'video', rids: ['q', 'h'] },
+  'subscription.started': { cid: 'default:big', sessionId: 's2', kind: 'video' },
+  'subscription.reconfigured': { cid: 'default:big', sessionId: 's2', kind: 'video', rid: 'q' },
+  'subscription.ended': { cid: 'default:big', sessionId: 's2', kind: 'video', reason: 'unpublished' },
+  'audio.levels': { cid: 'default:big', levels: [{ sessionId: 's2', level: 0.4, speaking: true }] },
+  'speaker.changed': { cid: 'default:big', sessionId: 's2' },
   'call.recover': { cid: 'default:big', strategy: 'fast', reason: 'ice failed' },
 };

@@ -8,6 +8,7 @@ import { BUILT_IN_CALL_TYPES } from './calls/call-types.js';
 import { CallService } from './calls/call-service.js';
 import { ModerationService } from './calls/moderation-service.js';
 import { RingService } from './calls/ring-service.js';
+import { SfuBridge } from './calls/sfu-bridge.js';
 import { SessionRelay } from './calls/session-relay.js';
 import type { ServerConfig } from './config/config.js';
 import { ConfigError } from './config/config.js';
@@ -23,7 +24,9 @@ import { notifyRoutes } from './http/notify-routes.js';
 import { openApiDocument, registerRoutes } from './http/route-spec.js';
 import { registerStaticRoutes } from './http/static-routes.js';
 import { createLogger, type Logger } from './log.js';
+import { createSfu } from './sfu/index.js';
 import { ServerMetrics } from './observability/metrics.js';
+import { registerSfuMetrics } from './observability/sfu-metrics.js';
 import { generateVapidKeys, PushSender, type VapidKeys } from './notify/push-sender.js';
 import { WebhookSender } from './notify/webhook-sender.js';
 import { CallStore } from './store/call-store.js';
@@ -39,6 +42,8 @@ export interface ConfabServer {
   credentials: ApiCredentials;
   calls: CallService;
   metrics: ServerMetrics;
+  /** The SFU's single UDP port (useful when configured as 0). */
+  udpPort: number;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -65,16 +70,28 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const verify = (token: string) => verifyToken(token, credentials);
   const registry = new ConnectionRegistry();
   const userStates = new UserStateStore(db);
+  let sfuBridge: SfuBridge | null = null;
   const calls = new CallService({
     store,
     userStates,
     notifier: registry,
     logger,
     reconnectGraceMs: config.reconnectGraceMs,
+    sfuAvailable: () => sfuBridge !== null,
     iceServersFor: (userId) =>
       config.turnSecret ? [turnCredentials(config.turnSecret, config.turnUrls, userId, config.turnTtlSeconds)] : [],
   });
   const relay = new SessionRelay(calls, store);
+  const sfu = await createSfu({
+    udpPort: config.rtcUdpPort,
+    ...(config.host === '0.0.0.0' || config.host === '::' ? {} : { bindAddress: config.host }),
+    announcedAddress: config.publicIp,
+    logger: logger.child({ component: 'sfu' }),
+  }).catch((error: Error) => {
+    throw new ConfigError('CONFAB_RTC_UDP_PORT', `the SFU cannot use UDP port ${config.rtcUdpPort}: ${error.message}`);
+  });
+  sfuBridge = new SfuBridge(sfu, calls, logger);
+  const bridge = sfuBridge;
   const ringStore = new RingStore(db);
   await ringStore.closeStale(new Date().toISOString());
   const notificationStore = new NotificationStore(db);
@@ -97,9 +114,10 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     participants: () => calls.sessionCount,
     connections: () => registry.size,
   });
+  registerSfuMetrics(metrics, sfu);
   const gateway = new WsGateway({
     onRequest: (type, outcome, seconds) => metrics.recordRequest(type, outcome, seconds),
-    handlers: createRequestHandlers(calls, relay, rings, new ModerationService(calls, userStates)),
+    handlers: createRequestHandlers({ calls, relay, rings, moderation: new ModerationService(calls, userStates), sfu: bridge }),
     registry,
     verify,
     onConnectionClosed: (id) => calls.connectionClosed(id),
@@ -146,12 +164,14 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     credentials,
     calls,
     metrics,
+    udpPort: sfu.udpPort,
     logger,
     close() {
       closing ??= (async () => {
         draining = true;
         await gateway.close();
         rings.close();
+        bridge.close();
         webhooks?.close();
         calls.close();
         await app.close();

@@ -16,11 +16,13 @@ import { SerialQueue } from '../serial.js';
 import { StatsManager, type StatsReport } from '../stats/stats-manager.js';
 import type { RecoveryStrategy } from '../reconnect-policy.js';
 import { P2pTransport } from '../transports/p2p-transport.js';
+import { SfuTransport } from '../transports/sfu-transport.js';
 import type { MediaTransport } from '../transports/transport.js';
 import type { CallHost } from './call-host.js';
 import { CallStateStore, type CallState } from './call-state.js';
 import { CallMessaging } from './call-messaging.js';
 import { CallModeration, type PublishCapability } from './call-moderation.js';
+import { CallSubscriptions, type SubscriptionMode, type SubscriptionOptions } from './call-subscriptions.js';
 import { ParticipantStore } from './participants.js';
 import { publishStateOf } from './publish-state.js';
 import type { CallEvents, GetOrCreateOptions, JoinOptions, MediaOption, MessageEvent, SendMessageOptions } from './types.js';
@@ -48,6 +50,7 @@ export class Call {
   private rang = false;
   private readonly messaging: CallMessaging;
   private readonly moderation: CallModeration;
+  private readonly subscriptions: CallSubscriptions;
 
   constructor(
     readonly type: string,
@@ -66,6 +69,7 @@ export class Call {
     );
     this.messaging = new CallMessaging(this.cid, host, () => this.state.callingState === CallingState.JOINED, (m) => this.events.emit('message', m));
     this.moderation = new CallModeration(this.cid, host);
+    this.subscriptions = new CallSubscriptions(this.cid, host, () => this.transport?.mediaPath === 'sfu');
   }
 
   private get sources(): MediaSourceManager[] {
@@ -159,18 +163,22 @@ export class Call {
     this.store.setCall(result.call);
     this.store.setCapabilities(result.ownCapabilities);
     this.participants.localSessionId = result.sessionId;
-    if (result.mediaPath !== 'p2p') {
-      throw new ConfabError('UNIMPLEMENTED', `media path ${result.mediaPath} is not supported by this SDK yet`);
-    }
-    const transport = new P2pTransport({
-      localSessionId: result.sessionId,
-      iceServers: result.iceServers,
-      sendSignal: (to, signal) => {
-        this.host.request('signal', { cid: this.cid, to, ...signal }).catch((error) => debug('call', 'signal not delivered', error));
-      },
-    });
+    const transport: MediaTransport =
+      result.mediaPath === 'sfu'
+        ? new SfuTransport({ cid: this.cid, iceServers: result.iceServers, request: (type, payload) => this.host.request(type, payload) })
+        : new P2pTransport({
+            localSessionId: result.sessionId,
+            iceServers: result.iceServers,
+            sendSignal: (to, signal) => {
+              this.host.request('signal', { cid: this.cid, to, ...signal }).catch((error) => debug('call', 'signal not delivered', error));
+            },
+          });
     this.transport = transport;
-    transport.on('remote.stream', ({ sessionId, stream }) => this.participants.addRemoteStream(sessionId, stream));
+    transport.on('connection.state', ({ state }) => {
+      // An SFU media path that failed while signalling works is rebuilt at once (FAST, same session).
+      if (state === 'failed' && transport.mediaPath === 'sfu' && this.state.callingState === CallingState.JOINED && this.host.connected) transport.restartIce();
+    });
+    transport.on('remote.stream', ({ sessionId, stream, kind }) => this.participants.addRemoteStream(sessionId, stream, kind));
     transport.on('remote.stream.removed', ({ sessionId, streamId }) => this.participants.removeRemoteStream(sessionId, streamId));
     for (const p of result.participants) this.participants.upsert(p);
     this.refreshLocalStreams();
@@ -179,6 +187,7 @@ export class Call {
     }
     for (const p of result.participants) transport.addParticipant(p.sessionId, { initiate: true });
     this.stats.start();
+    void this.subscriptions.replay().catch((error) => debug('call', 'could not restore subscriptions', error));
   }
 
   private stopMedia(): void {
@@ -304,6 +313,31 @@ export class Call {
     return this.moderation.updatePermissions(userId, { deny: capabilities });
   }
 
+  // ---- selective subscriptions (SFU calls) ------------------------------------------------------
+
+  /** Receive (or resize, or pause) a participant's audio, video or screen; switches to manual mode. */
+  subscribe(sessionId: string, kind: TrackKind, options: SubscriptionOptions = {}): Promise<void> {
+    return this.subscriptions.subscribe(sessionId, kind, options);
+  }
+
+  /** Same as subscribe: change the size asked for, or pause. */
+  updateSubscription(sessionId: string, kind: TrackKind, options: SubscriptionOptions): Promise<void> {
+    return this.subscriptions.subscribe(sessionId, kind, options);
+  }
+
+  unsubscribe(sessionId: string, kind: TrackKind): Promise<void> {
+    return this.subscriptions.unsubscribe(sessionId, kind);
+  }
+
+  /** 'auto' (the server chooses: all audio, video of up to 25, speakers first) or 'manual'. */
+  setSubscriptionMode(mode: SubscriptionMode): Promise<void> {
+    return this.subscriptions.setMode(mode);
+  }
+
+  get subscriptionMode(): SubscriptionMode {
+    return this.subscriptions.currentMode;
+  }
+
   // ---- recovery ---------------------------------------------------------------------------------
 
   /** @internal Whether this call waits for the client's link to come back. */
@@ -385,7 +419,9 @@ export class Call {
     this.store.setCall(result.call);
     this.store.setCapabilities(result.ownCapabilities);
     for (const p of result.participants) this.participants.upsert(p);
-    this.transport?.restartIce();
+    // p2p: restart ICE in case the network changed; SFU: rebuild the media path only if it broke.
+    const sfu = this.sfuTransport();
+    if (!sfu || !sfu.healthy) this.transport?.restartIce();
   }
 
   /** @internal Recovery gave up: RECONNECTING_FAILED; queued messages fail with TIMEOUT. A later join() starts again. */
@@ -467,6 +503,7 @@ export class Call {
         return;
       }
       this.transport?.removeParticipant(sessionId);
+      this.subscriptions.forget(sessionId);
       const p = this.participants.remove(sessionId);
       if (p) this.events.emit('participant.left', { participant: p, reason });
     },
@@ -514,7 +551,24 @@ export class Call {
     'permission.denied': ({ capabilities, by }) => this.events.emit('permission.denied', { capabilities, by }),
     'capabilities.updated': ({ capabilities }) => this.store.setCapabilities(capabilities),
     custom: ({ from, sessionId, data, to }) => this.events.emit('custom', { from, sessionId, data, to }),
+    'sfu.offer': (p) => this.sfuTransport()?.handleSfuEvent('sfu.offer', p),
+    'sfu.candidate': (p) => this.sfuTransport()?.handleSfuEvent('sfu.candidate', p),
+    'sfu.layers': (p) => this.sfuTransport()?.handleSfuEvent('sfu.layers', p),
+    'subscription.started': ({ sessionId, kind }) => this.events.emit('subscription.started', { sessionId, kind }),
+    'subscription.reconfigured': ({ sessionId, kind, rid }) => this.events.emit('subscription.reconfigured', { sessionId, kind, rid }),
+    'subscription.ended': ({ sessionId, kind, reason }) => {
+      this.sfuTransport()?.dropRemote(sessionId, kind);
+      this.events.emit('subscription.ended', { sessionId, kind, reason });
+    },
+    'audio.levels': ({ levels }) => {
+      for (const l of levels) this.participants.patch(l.sessionId, { audioLevel: l.level, isSpeaking: l.speaking });
+    },
+    'speaker.changed': ({ sessionId }) => this.events.emit('speaker.changed', { sessionId }),
   };
+
+  private sfuTransport(): SfuTransport | null {
+    return this.transport instanceof SfuTransport ? this.transport : null;
+  }
 
   /** @internal An incoming ring for this call. */
   markRinging(info: CallInfo): void {

@@ -15,8 +15,8 @@ function kindOfStream(stream: MediaStream, streams: StreamInfo[]): TrackKind {
  */
 export class ParticipantStore {
   private readonly byId = new Map<string, CallParticipant>();
-  /** Remote MediaStreams by session, keyed by msid stream id. */
-  private readonly remoteStreams = new Map<string, Map<string, MediaStream>>();
+  /** Remote MediaStreams by session, keyed by stream id, with the kind when the transport knows it. */
+  private readonly remoteStreams = new Map<string, Map<string, { stream: MediaStream; kind: TrackKind | undefined }>>();
   localSessionId: string | null = null;
 
   constructor(private readonly onChange: (participants: CallParticipant[]) => void) {}
@@ -62,10 +62,10 @@ export class ParticipantStore {
   }
 
   /** A remote MediaStream arrived (or changed) for a session. */
-  addRemoteStream(sessionId: string, stream: MediaStream): void {
+  addRemoteStream(sessionId: string, stream: MediaStream, kind?: TrackKind): void {
     let streams = this.remoteStreams.get(sessionId);
     if (!streams) this.remoteStreams.set(sessionId, (streams = new Map()));
-    streams.set(stream.id, stream);
+    streams.set(stream.id, { stream, kind });
     const p = this.byId.get(sessionId);
     if (p) {
       this.byId.set(sessionId, this.withStreams(p));
@@ -110,8 +110,8 @@ export class ParticipantStore {
     delete next.audioStream;
     delete next.videoStream;
     delete next.screenShareStream;
-    for (const stream of this.remoteStreams.get(p.sessionId)?.values() ?? []) {
-      next[STREAM_FIELD[kindOfStream(stream, p.streams)]] = stream;
+    for (const { stream, kind } of this.remoteStreams.get(p.sessionId)?.values() ?? []) {
+      next[STREAM_FIELD[kind ?? kindOfStream(stream, p.streams)]] = stream;
     }
     return next;
   }

@@ -61,6 +61,12 @@ export interface CallEvents {
   'permission.denied': { capabilities: Capability[]; by: string };
   /** An app event (sendCustomEvent), not a chat message. */
   custom: { from: string; sessionId: string; data: unknown; to: string[] | null };
+  /** SFU calls: a subscription to a participant's kind started, changed layer, or ended. */
+  'subscription.started': { sessionId: string; kind: TrackKind };
+  'subscription.reconfigured': { sessionId: string; kind: TrackKind; rid: string | null };
+  'subscription.ended': { sessionId: string; kind: TrackKind; reason: string };
+  /** The loudest current speaker changed (SFU calls). */
+  'speaker.changed': { sessionId: string | null };
 }
 
 export type MediaOption = boolean | MediaTrackConstraints;

@@ -7,8 +7,8 @@ export interface PeerSignal {
 }
 
 export interface TransportEvents {
-  /** A remote MediaStream (msid) of a participant started or got a new track. */
-  'remote.stream': { sessionId: string; stream: MediaStream };
+  /** A remote MediaStream of a participant started or got a new track; `kind` when the transport knows it. */
+  'remote.stream': { sessionId: string; stream: MediaStream; kind?: TrackKind };
   /** A remote stream lost its last track. */
   'remote.stream.removed': { sessionId: string; streamId: string };
   /** The media connection state towards a participant (p2p) or the server (sfu). */

@@ -30,6 +30,8 @@ export interface CallServiceOptions {
   notifier: Notifier;
   logger: Logger;
   reconnectGraceMs: number;
+  /** Whether calls of media path `sfu` can be joined (the SFU is running). */
+  sfuAvailable: () => boolean;
   iceServersFor: (userId: string) => IceServer[];
 }
 
@@ -166,8 +168,8 @@ export class CallService {
       if (type.audioOnly && p.publish?.publishedTracks.some((k) => k !== 'audio')) {
         throw new ServiceError('INVALID_ARGUMENT', `${type.name} calls are audio only`);
       }
-      if (type.mediaPath === 'sfu') {
-        throw new ServiceError('UNIMPLEMENTED', `${type.name} calls go through the SFU, which is not available on this server yet`);
+      if (type.mediaPath === 'sfu' && !this.opts.sfuAvailable()) {
+        throw new ServiceError('UNAVAILABLE', `${type.name} calls go through the SFU, which is not running on this server`);
       }
       const call: ActiveCall = this.active.get(cid) ?? {
         record,

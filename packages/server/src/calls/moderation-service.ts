@@ -127,5 +127,6 @@ export class ModerationService {
     const cid = call.record.cid;
     this.calls.broadcast(call, { type: 'participant.updated', payload: { cid, participant: this.calls.participantOf(call, session) } });
     this.calls.broadcast(call, { type: 'track.unpublished', payload: { cid, sessionId: session.sessionId, kind } }, session.sessionId);
+    this.calls.hooks.tracksChanged(session, [], [kind]);
   }
 }

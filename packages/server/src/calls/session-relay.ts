@@ -65,6 +65,7 @@ export class SessionRelay {
     this.calls.broadcast(call, { type: 'participant.updated', payload: { cid, participant: this.calls.participantOf(call, session) } }, session.sessionId);
     for (const kind of added) emit('track.published', kind);
     for (const kind of removed) emit('track.unpublished', kind);
+    this.calls.hooks.tracksChanged(session, added, removed);
   }
 
   /** History visible to the caller (to everyone, to them, or from them), oldest first. */

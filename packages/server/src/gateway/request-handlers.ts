@@ -2,6 +2,7 @@ import type { RequestPayload, RequestResult, RequestType } from '@confab/protoco
 import type { CallService } from '../calls/call-service.js';
 import type { ModerationService } from '../calls/moderation-service.js';
 import type { RingService } from '../calls/ring-service.js';
+import type { SfuBridge } from '../calls/sfu-bridge.js';
 import type { SessionRelay } from '../calls/session-relay.js';
 import type { Caller } from '../calls/types.js';
 import { ServiceError } from '../errors.js';
@@ -13,7 +14,16 @@ export type RequestHandlers = {
   [T in Handled]: (caller: Caller, payload: RequestPayload<T>) => Promise<RequestResult<T>> | RequestResult<T>;
 };
 
-export function createRequestHandlers(calls: CallService, relay: SessionRelay, rings: RingService, moderation: ModerationService): RequestHandlers {
+export interface HandlerServices {
+  calls: CallService;
+  relay: SessionRelay;
+  rings: RingService;
+  moderation: ModerationService;
+  sfu: SfuBridge;
+}
+
+export function createRequestHandlers({ calls, relay, rings, moderation, sfu }: HandlerServices): RequestHandlers {
+
   const done = async (work: Promise<void> | void): Promise<Record<string, never>> => {
     await work;
     return {};
@@ -72,5 +82,13 @@ export function createRequestHandlers(calls: CallService, relay: SessionRelay, r
     'moderation.censor': (caller, p) => done(moderation.censor(caller, p)),
     'permission.request': (caller, p) => done(moderation.request(caller, p)),
     'permission.update': (caller, p) => done(moderation.update(caller, p)),
+    'sfu.publish': (caller, p) => sfu.publish(caller, p),
+    'sfu.unpublish': (caller, p) => done(sfu.unpublish(caller, p)),
+    'sfu.restart': (caller, p) => done(sfu.restart(caller, p.cid)),
+    'sfu.answer': (caller, p) => done(sfu.answer(caller, p)),
+    'sfu.candidate': (caller, p) => done(sfu.candidate(caller, p)),
+    'sfu.subscribe': (caller, p) => done(sfu.subscribe(caller, p)),
+    'sfu.unsubscribe': (caller, p) => done(sfu.unsubscribe(caller, p)),
+    'sfu.subscriptionMode': (caller, p) => done(sfu.setMode(caller, p)),
   };
 }
