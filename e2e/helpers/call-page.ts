@@ -103,3 +103,48 @@ export async function waitForFrames(page: Page, watchId: string, n = 10, timeout
 export function resources(page: Page): Promise<{ openPcs: number; liveTracks: number }> {
   return page.evaluate(() => ({ openPcs: (window as any).__confabTest.openPcs(), liveTracks: (window as any).__confabTest.liveTracks() }));
 }
+
+/** Remote ports of the selected candidate pairs of every connected peer connection of the page. */
+export function selectedRemotePorts(page: Page): Promise<number[]> {
+  return page.evaluate(async () => {
+    const ports: number[] = [];
+    for (const pc of (window as any).__confabTest.pcs as RTCPeerConnection[]) {
+      if (pc.connectionState !== 'connected') continue;
+      const stats = await pc.getStats();
+      let pairId: string | undefined;
+      stats.forEach((s: any) => {
+        if (s.type === 'transport' && s.selectedCandidatePairId) pairId = s.selectedCandidatePairId;
+      });
+      const pair: any = pairId ? stats.get(pairId) : undefined;
+      const remote: any = pair ? stats.get(pair.remoteCandidateId) : undefined;
+      if (remote) ports.push(remote.port);
+    }
+    return ports;
+  });
+}
+
+/** Packets received so far for a remote participant's kind (from the receiving peer connections' stats). */
+export function packetsReceived(page: Page, trackId: string): Promise<number> {
+  return page.evaluate(async (trackId) => {
+    let total = 0;
+    for (const pc of (window as any).__confabTest.pcs as RTCPeerConnection[]) {
+      if (pc.connectionState === 'closed') continue;
+      for (const r of pc.getReceivers()) {
+        if (r.track.id !== trackId) continue;
+        const stats = await r.getStats();
+        stats.forEach((s: any) => {
+          if (s.type === 'inbound-rtp') total += s.packetsReceived ?? 0;
+        });
+      }
+    }
+    return total;
+  }, trackId);
+}
+
+/** Id of the track of a remote participant's stream field. */
+export function remoteTrackId(page: Page, userId: string, field: 'audioStream' | 'videoStream' | 'screenShareStream'): Promise<string | null> {
+  return page.evaluate(({ userId, field }) => {
+    const p = (window as any).call.state.remoteParticipants.find((x: any) => x.userId === userId);
+    return p?.[field]?.getTracks()[0]?.id ?? null;
+  }, { userId, field });
+}
