@@ -140,13 +140,14 @@ export class PublishedTrack implements EpochSource, RtcpVisitor {
       c.droppedPackets++;
       return;
     }
+    if (this.paused) {
+      // Muted: nothing forwarded, and no audio level (a muted participant is not speaking).
+      c.droppedPackets++;
+      return;
+    }
     if (this.meter !== undefined && this.audioLevelExtId > 0) {
       const found = findExtension(buf, h, this.audioLevelExtId);
       if (found >= 0) this.meter.add(buf[found >> 8]!);
-    }
-    if (this.paused) {
-      c.droppedPackets++;
-      return;
     }
     layer.cache.put(h.sequenceNumber, buf);
     const vp8 = this.vp8;

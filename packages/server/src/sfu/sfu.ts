@@ -123,7 +123,7 @@ export async function createSfu(options: SfuOptions): Promise<Sfu> {
   if (!Number.isFinite(publisherVideoBitrate) || publisherVideoBitrate < 30_000) {
     throw invalid('publisherVideoBitrate must be at least 30000');
   }
-  const packetCacheSize = options.packetCacheSize ?? 1024;
+  const packetCacheSize = options.packetCacheSize ?? 512;
   if (!Number.isInteger(packetCacheSize) || packetCacheSize < 16 || packetCacheSize > 32768) {
     throw invalid('packetCacheSize must be an integer in 16..32768');
   }

@@ -24,7 +24,7 @@ export interface SfuOptions {
   logger?: SfuLogger;
   /** Bitrate (bit/s) the SFU asks video publishers to use, sent as REMB. Default 3,000,000. */
   publisherVideoBitrate?: number;
-  /** RTP packets kept per simulcast layer to answer NACKs (rounded up to a power of two). Default 1024. */
+  /** RTP packets kept per simulcast layer to answer NACKs (rounded up to a power of two). Default 512 (2-3 s of a 720p layer). */
   packetCacheSize?: number;
 }
 

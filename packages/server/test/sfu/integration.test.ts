@@ -237,8 +237,42 @@ describe('SFU with node-datachannel peers', () => {
     assert.equal(e.endpointId, 'A');
     assert.equal(e.streamKey, 'A-camera');
     audioLevel = 127;
-    await waitFor(() => events.audioLevel!.at(-1)?.speaking === false && events.audioLevel!.filter((x) => x.trackId === 'A:audio').at(-1)?.level === 0, T, 'silence');
+    const lastA = () => events.audioLevel!.filter((x) => x.trackId === 'A:audio').at(-1);
+    await waitFor(() => lastA()?.speaking === false && lastA()?.level === 0, T, 'silence');
     audioLevel = 10;
+    await waitFor(() => lastA()?.speaking === true, T, 'speaking again');
+    router.setTrackPaused('A:audio', true);
+    await waitFor(() => lastA()?.speaking === false && lastA()?.level === 0, T, 'a muted track does not speak');
+    router.setTrackPaused('A:audio', false);
+  });
+
+  it('moves a subscriber reporting loss or a low REMB to a lower layer, and pauses a subscription', async () => {
+    const B = subs.B!;
+    const layerOf = (p: { payload: Buffer }) => p.payload.readUInt32BE(24);
+    await waitFor(() => layerOf(B.packets('A:video').at(-1)!) === 3333, T, 'B on layer f');
+    const switches = events.layerSwitched!.length;
+    // Receiver reports with 50% loss: the budget drops under layer f's bitrate.
+    for (let i = 0; i < 3; i++) B.sendReceiverReport('A:video', 0.5);
+    await waitFor(() => events.layerSwitched!.slice(switches).some((e) => e.endpointId === 'B' && e.rid !== 'f'), T, 'B leaves f');
+    await waitFor(() => layerOf(B.packets('A:video').at(-1)!) !== 3333, T, 'B gets a lower layer');
+    // A REMB far below what is sent caps it to the lowest layer.
+    B.sendRemb('A:video', 50_000);
+    await waitFor(() => events.layerSwitched!.slice(switches).some((e) => e.endpointId === 'B' && e.rid === 'q'), T, 'B on q');
+    assert.ok(sfu.stats().rembsReceived > 0);
+
+    // Pausing the subscription stops it without renegotiation; resuming restarts on a key frame.
+    const offers = B.offers;
+    router.updateSubscription('B', 'A:video', { paused: true });
+    const n0 = B.count('A:video');
+    const f0 = sfu.stats().forwardedPackets;
+    await waitFor(() => sfu.stats().forwardedPackets > f0 + 200, T, 'traffic flows elsewhere');
+    assert.ok(B.count('A:video') - n0 <= 4, 'paused subscription receives nothing');
+    const n1 = B.count('A:video');
+    router.updateSubscription('B', 'A:video', {});
+    await waitFor(() => B.count('A:video') > n1 + 10, T, 'resumed');
+    const pk = B.packets('A:video');
+    assert.equal(seqDiff(pk[n1]!.seq, pk[n1 - 1]!.seq), 1, 'no sequence gap across the pause');
+    assert.equal(B.offers, offers, 'no renegotiation');
   });
 
   it('drops malformed and unknown packets and refuses bad API calls with codes', async () => {

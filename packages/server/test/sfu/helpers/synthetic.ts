@@ -5,7 +5,7 @@
 import nodeDataChannel, { type PeerConnection, type Track } from 'node-datachannel';
 import { buildRtpPacket, parseRtpHeader, RtpHeader } from '../../../src/sfu/rtp/rtp-packet.js';
 import { buildVp8Payload } from '../../../src/sfu/rtp/vp8.js';
-import { buildNack, buildPli, parseRtcp } from '../../../src/sfu/rtp/rtcp.js';
+import { buildNack, buildPli, buildReceiverReport, buildRemb, parseRtcp } from '../../../src/sfu/rtp/rtcp.js';
 import type { Endpoint, SubscriberTrackDescription } from '../../../src/sfu/index.js';
 
 /** Polls `cond` every 5 ms until it holds; rejects after `timeoutMs`. */
@@ -312,6 +312,22 @@ export class SyntheticSubscriber {
   sendNack(trackId: string, seqs: number[]): void {
     const mid = this.midOf(trackId)!;
     this.tracks.get(mid)!.sendMessageBinary(buildNack(1, this.ssrcByMid.get(mid)!, seqs));
+  }
+
+  /** A receiver report for the m-line of `trackId` claiming `fractionLost`. */
+  sendReceiverReport(trackId: string, fractionLost: number): void {
+    const mid = this.midOf(trackId)!;
+    const last = this.received.get(mid)?.at(-1)?.seq ?? 0;
+    const rr = buildReceiverReport(1, [
+      { ssrc: this.ssrcByMid.get(mid)!, fractionLost, cumulativeLost: 0, highestSeq: last, jitter: 0, lastSr: 0, delaySinceLastSr: 0 },
+    ]);
+    this.tracks.get(mid)!.sendMessageBinary(rr);
+  }
+
+  /** A REMB for the m-line of `trackId`. */
+  sendRemb(trackId: string, bitrate: number): void {
+    const mid = this.midOf(trackId)!;
+    this.tracks.get(mid)!.sendMessageBinary(buildRemb(1, bitrate, [this.ssrcByMid.get(mid)!]));
   }
 
   isConnected(): boolean {
