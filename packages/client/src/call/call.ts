@@ -13,13 +13,10 @@ import { debug } from '../log.js';
 import { CameraManager, MicrophoneManager, ScreenShareManager } from '../media/device-managers.js';
 import type { MediaSourceManager } from '../media/media-source-manager.js';
 import { SerialQueue } from '../serial.js';
-import { StatsManager, type StatsReport } from '../stats/stats-manager.js';
 import type { RecoveryStrategy } from '../reconnect-policy.js';
-import { P2pTransport } from '../transports/p2p-transport.js';
-import { SfuTransport } from '../transports/sfu-transport.js';
-import type { MediaTransport } from '../transports/transport.js';
 import type { CallHost } from './call-host.js';
 import { CallStateStore, type CallState } from './call-state.js';
+import { CallMedia } from './call-media.js';
 import { CallMessaging } from './call-messaging.js';
 import { CallModeration, type PublishCapability } from './call-moderation.js';
 import { CallSubscriptions, type SubscriptionMode, type SubscriptionOptions } from './call-subscriptions.js';
@@ -43,9 +40,7 @@ export class Call {
   private readonly participants: ParticipantStore;
   private readonly events = new Emitter<CallEvents>();
   private readonly queue = new SerialQueue();
-  private readonly stats: StatsManager;
-  private transport: MediaTransport | null = null;
-  private sessionId: string | null = null;
+  private readonly media: CallMedia;
   /** This client rang the call's members; leave() then cancels an unanswered ring. */
   private rang = false;
   private readonly messaging: CallMessaging;
@@ -62,14 +57,17 @@ export class Call {
     this.state = this.store.state;
     this.participants = new ParticipantStore((ps) => this.store.setParticipants(ps));
     this.store.transition(CallingState.IDLE, 'created');
-    for (const source of this.sources) source.setSink((kind, track) => this.onLocalTrack(kind, track));
-    this.stats = new StatsManager(
-      () => this.transport?.statsSources() ?? [],
-      (report) => this.applyStats(report),
-    );
+    this.media = new CallMedia({
+      cid: this.cid,
+      host,
+      participants: this.participants,
+      sources: this.sources,
+      canRecover: () => this.state.callingState === CallingState.JOINED && host.connected,
+    });
+    for (const source of this.sources) source.setSink((kind, track) => this.media.onLocalTrack(kind, track));
     this.messaging = new CallMessaging(this.cid, host, () => this.state.callingState === CallingState.JOINED, (m) => this.events.emit('message', m));
     this.moderation = new CallModeration(this.cid, host);
-    this.subscriptions = new CallSubscriptions(this.cid, host, () => this.transport?.mediaPath === 'sfu');
+    this.subscriptions = new CallSubscriptions(this.cid, host, () => this.media.mediaPath === 'sfu');
   }
 
   private get sources(): MediaSourceManager[] {
@@ -158,51 +156,26 @@ export class Call {
     if (!wasEnabled) enabledHere.push(source);
   }
 
-  private async startMedia(result: RequestResult<'call.join'>): Promise<void> {
-    this.sessionId = result.sessionId;
+  private applyCallInfo(result: RequestResult<'call.join'>): void {
     this.store.setCall(result.call);
     this.store.setCapabilities(result.ownCapabilities);
-    this.participants.localSessionId = result.sessionId;
-    const transport: MediaTransport =
-      result.mediaPath === 'sfu'
-        ? new SfuTransport({ cid: this.cid, iceServers: result.iceServers, request: (type, payload) => this.host.request(type, payload) })
-        : new P2pTransport({
-            localSessionId: result.sessionId,
-            iceServers: result.iceServers,
-            sendSignal: (to, signal) => {
-              this.host.request('signal', { cid: this.cid, to, ...signal }).catch((error) => debug('call', 'signal not delivered', error));
-            },
-          });
-    this.transport = transport;
-    transport.on('connection.state', ({ state }) => {
-      // An SFU media path that failed while signalling works is rebuilt at once (FAST, same session).
-      if (state === 'failed' && transport.mediaPath === 'sfu' && this.state.callingState === CallingState.JOINED && this.host.connected) transport.restartIce();
-    });
-    transport.on('remote.stream', ({ sessionId, stream, kind }) => this.participants.addRemoteStream(sessionId, stream, kind));
-    transport.on('remote.stream.removed', ({ sessionId, streamId }) => this.participants.removeRemoteStream(sessionId, streamId));
-    for (const p of result.participants) this.participants.upsert(p);
-    this.refreshLocalStreams();
-    for (const source of this.sources) {
-      if (source.track) await transport.setLocalTrack(source.kind, source.track, source.stream);
-    }
-    for (const p of result.participants) transport.addParticipant(p.sessionId, { initiate: true });
-    this.stats.start();
+  }
+
+  private async startMedia(result: RequestResult<'call.join'>): Promise<void> {
+    this.applyCallInfo(result);
+    await this.media.start(result);
     void this.subscriptions.replay().catch((error) => debug('call', 'could not restore subscriptions', error));
   }
 
   private stopMedia(): void {
-    this.stats.stop();
-    this.transport?.close();
-    this.transport = null;
-    this.sessionId = null;
-    this.participants.clear();
+    this.media.stop();
   }
 
   /** Leaves the call: LEFT, with every track, peer connection, timer and listener released. */
   leave(): Promise<void> {
     return this.queue.run(async () => {
       if (this.state.callingState === CallingState.LEFT) return;
-      if ((this.sessionId || this.rang) && this.host.connected) {
+      if ((this.media.sessionId || this.rang) && this.host.connected) {
         await this.host.request('call.leave', { cid: this.cid }).catch((error) => debug('call', 'leave not acknowledged', error));
       }
       this.dispose('leave()');
@@ -369,23 +342,27 @@ export class Call {
       if (!this.needsRecovery) return;
       if (this.state.callingState === CallingState.OFFLINE) this.store.transition(CallingState.RECONNECTING, 'link back');
       let result: RequestResult<'call.join'> | null = null;
-      if (strategy === 'fast' && this.sessionId) {
-        result = await this.host.request('call.resume', { cid: this.cid, sessionId: this.sessionId, lastSeq: this.messaging.lastSeq }).catch((error) => {
+      const sessionId = this.media.sessionId;
+      if (strategy === 'fast' && sessionId) {
+        result = await this.host.request('call.resume', { cid: this.cid, sessionId, lastSeq: this.messaging.lastSeq }).catch((error) => {
           if (ConfabError.from(error).code === 'NOT_FOUND') return null;
           throw error;
         });
-        if (result) this.resumeMedia(result);
+        if (result) {
+          this.applyCallInfo(result);
+          this.media.resume(result);
+        }
       }
       if (!result) result = await this.rejoin();
       if (!result) return;
-      this.store.transition(CallingState.JOINED, strategy === 'fast' && result.sessionId === this.sessionId ? 'resumed (FAST)' : 'rejoined');
+      this.store.transition(CallingState.JOINED, result.sessionId === sessionId ? 'resumed (FAST)' : 'rejoined');
       this.messaging.receiveAll(result.missedMessages);
       void this.messaging.flush();
     });
   }
 
   private async rejoin(): Promise<RequestResult<'call.join'> | null> {
-    const previous = this.sessionId;
+    const previous = this.media.sessionId;
     let result: RequestResult<'call.join'>;
     try {
       result = await this.host.request('call.join', {
@@ -414,70 +391,12 @@ export class Call {
     return result;
   }
 
-  /** FAST: same session, same transport; ICE restarts in case the network path changed. */
-  private resumeMedia(result: RequestResult<'call.join'>): void {
-    this.store.setCall(result.call);
-    this.store.setCapabilities(result.ownCapabilities);
-    for (const p of result.participants) this.participants.upsert(p);
-    // p2p: restart ICE in case the network changed; SFU: rebuild the media path only if it broke.
-    const sfu = this.sfuTransport();
-    if (!sfu || !sfu.healthy) this.transport?.restartIce();
-  }
-
   /** @internal Recovery gave up: RECONNECTING_FAILED; queued messages fail with TIMEOUT. A later join() starts again. */
   recoveryFailed(error?: ConfabError): void {
     if (!this.needsRecovery) return;
     this.stopMedia();
     this.messaging.failAll(new ConfabError('TIMEOUT', `could not reconnect to ${this.cid}${error ? `: ${error.message}` : ''}`));
     this.store.transition(CallingState.RECONNECTING_FAILED, error ? error.message : 'gave up');
-  }
-
-  // ---- local media ------------------------------------------------------------------------------
-
-  private refreshLocalStreams(): void {
-    this.participants.setLocalStreams({
-      audio: this.microphone.enabled ? this.microphone.stream : undefined,
-      video: this.camera.enabled || this.camera.track ? this.camera.stream : undefined,
-      screen: this.screenShare.track ? this.screenShare.stream : undefined,
-    });
-  }
-
-  /** A local source started, switched or stopped: send it, and tell the server what is published. */
-  private async onLocalTrack(kind: TrackKind, track: MediaStreamTrack | null): Promise<void> {
-    const transport = this.transport;
-    const source = this.sourceOf(kind);
-    if (transport) {
-      if (track) await this.publishState(source, track);
-      await transport.setLocalTrack(kind, track, source.stream);
-      if (!track) await this.publishState(source, null);
-    }
-    this.refreshLocalStreams();
-  }
-
-  private async publishState(changed: MediaSourceManager, track: MediaStreamTrack | null): Promise<void> {
-    const state = publishStateOf(this.sources);
-    // The changed source is not marked enabled yet while its track is being published.
-    if (track && !state.publishedTracks.includes(changed.kind)) state.publishedTracks.push(changed.kind);
-    if (!track) state.publishedTracks = state.publishedTracks.filter((k) => k !== changed.kind);
-    await this.host.request('tracks.update', { cid: this.cid, ...state });
-    const local = this.sessionId ? this.participants.get(this.sessionId) : undefined;
-    if (local) this.participants.upsert({ ...local, publishedTracks: state.publishedTracks, streams: state.streams });
-  }
-
-  private applyStats(report: StatsReport): void {
-    for (const [sessionId, levels] of report.remoteLevels) this.participants.patch(sessionId, levels);
-    let worst: 'unknown' | 'poor' | 'good' | 'excellent' = 'unknown';
-    const rank = { unknown: 0, excellent: 1, good: 2, poor: 3 } as const;
-    for (const [sessionId, quality] of report.quality) {
-      if (sessionId) this.participants.patch(sessionId, { connectionQuality: quality });
-      if (rank[quality] > rank[worst]) worst = quality;
-    }
-    if (this.sessionId) {
-      this.participants.patch(this.sessionId, {
-        connectionQuality: worst,
-        ...(report.localLevel ?? { audioLevel: 0, isSpeaking: false }),
-      });
-    }
   }
 
   // ---- server events ----------------------------------------------------------------------------
@@ -489,37 +408,37 @@ export class Call {
 
   private readonly handlers: CallEventHandlers = {
     'participant.joined': ({ participant }) => {
-      if (!this.sessionId || participant.sessionId === this.sessionId) return;
+      if (!this.media.sessionId || participant.sessionId === this.media.sessionId) return;
       const known = this.participants.has(participant.sessionId);
       const p = this.participants.upsert(participant);
       if (known) return;
-      this.transport?.addParticipant(participant.sessionId);
+      this.media.addParticipant(participant.sessionId);
       this.events.emit('participant.joined', { participant: p });
     },
     'participant.left': ({ sessionId, reason }) => {
-      if (!this.sessionId) return;
-      if (sessionId === this.sessionId) {
+      if (!this.media.sessionId) return;
+      if (sessionId === this.media.sessionId) {
         if (reason === 'kicked') this.handlers.kicked({ cid: this.cid, by: '', blocked: false });
         return;
       }
-      this.transport?.removeParticipant(sessionId);
+      this.media.removeParticipant(sessionId);
       this.subscriptions.forget(sessionId);
       const p = this.participants.remove(sessionId);
       if (p) this.events.emit('participant.left', { participant: p, reason });
     },
     'participant.updated': ({ participant }) => {
-      if (this.sessionId && this.participants.has(participant.sessionId)) this.participants.upsert(participant);
+      if (this.media.sessionId && this.participants.has(participant.sessionId)) this.participants.upsert(participant);
     },
     'track.published': ({ sessionId, kind }) => this.events.emit('track.published', { sessionId, kind }),
     'track.unpublished': ({ sessionId, kind }) => this.events.emit('track.unpublished', { sessionId, kind }),
     signal: ({ from, description, candidate }) => {
       const signal = description ? { description } : { candidate: candidate ?? null };
-      this.transport?.handleSignal(from, signal).catch((error) => debug('call', 'signal failed', error));
+      this.media.handleSignal(from, signal);
     },
     message: ({ message }) => this.messaging.receive(message),
     'call.recover': ({ strategy }) => {
       // The server knows the media path broke: restart ICE; a session it dropped is handled by recovery.
-      if (strategy === 'fast' && this.state.callingState === CallingState.JOINED) this.transport?.restartIce();
+      if (strategy === 'fast' && this.state.callingState === CallingState.JOINED) this.media.recover();
     },
     'call.accepted': ({ userId }) => this.events.emit('call.accepted', { userId }),
     'call.rejected': ({ userId, reason }) => this.events.emit('call.rejected', { userId, reason }),
@@ -543,7 +462,7 @@ export class Call {
       this.events.emit('track.muted', { kind, by });
     },
     'track.censored': ({ userId, kind, by }) => {
-      if (userId === this.participants.get(this.sessionId ?? '')?.userId) void this.sourceOf(kind).disable().catch(() => undefined);
+      if (userId === this.participants.get(this.media.sessionId ?? '')?.userId) void this.sourceOf(kind).disable().catch(() => undefined);
       this.events.emit('track.censored', { userId, kind, by });
     },
     'track.uncensored': ({ userId, kind, by }) => this.events.emit('track.uncensored', { userId, kind, by }),
@@ -551,13 +470,13 @@ export class Call {
     'permission.denied': ({ capabilities, by }) => this.events.emit('permission.denied', { capabilities, by }),
     'capabilities.updated': ({ capabilities }) => this.store.setCapabilities(capabilities),
     custom: ({ from, sessionId, data, to }) => this.events.emit('custom', { from, sessionId, data, to }),
-    'sfu.offer': (p) => this.sfuTransport()?.handleSfuEvent('sfu.offer', p),
-    'sfu.candidate': (p) => this.sfuTransport()?.handleSfuEvent('sfu.candidate', p),
-    'sfu.layers': (p) => this.sfuTransport()?.handleSfuEvent('sfu.layers', p),
+    'sfu.offer': (p) => this.media.handleSfuEvent('sfu.offer', p),
+    'sfu.candidate': (p) => this.media.handleSfuEvent('sfu.candidate', p),
+    'sfu.layers': (p) => this.media.handleSfuEvent('sfu.layers', p),
     'subscription.started': ({ sessionId, kind }) => this.events.emit('subscription.started', { sessionId, kind }),
     'subscription.reconfigured': ({ sessionId, kind, rid }) => this.events.emit('subscription.reconfigured', { sessionId, kind, rid }),
     'subscription.ended': ({ sessionId, kind, reason }) => {
-      this.sfuTransport()?.dropRemote(sessionId, kind);
+      this.media.dropRemote(sessionId, kind);
       this.events.emit('subscription.ended', { sessionId, kind, reason });
     },
     'audio.levels': ({ levels }) => {
@@ -565,10 +484,6 @@ export class Call {
     },
     'speaker.changed': ({ sessionId }) => this.events.emit('speaker.changed', { sessionId }),
   };
-
-  private sfuTransport(): SfuTransport | null {
-    return this.transport instanceof SfuTransport ? this.transport : null;
-  }
 
   /** @internal An incoming ring for this call. */
   markRinging(info: CallInfo): void {
