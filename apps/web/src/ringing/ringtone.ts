@@ -14,6 +14,9 @@ const RAMP_S = 0.015;
 /** Cycles are scheduled on the audio clock this far ahead. */
 const LOOKAHEAD_S = 1.5;
 
+/** Interactions after which browsers let a page play sound. */
+const GESTURES = ['pointerdown', 'keydown', 'touchstart'] as const;
+
 /** playing: audible; waiting: the browser holds audio until the user interacts with the page; off: stopped or no WebAudio. */
 export type RingtoneState = 'playing' | 'waiting' | 'off';
 
@@ -22,6 +25,7 @@ export class Ringtone {
   private oscillators: OscillatorNode[] = [];
   private timer: ReturnType<typeof setInterval> | null = null;
   private nextCycleAt = 0;
+  private listening = false;
   private readonly onGesture = () => void this.context?.resume().catch(() => undefined);
 
   constructor(private readonly onState: (state: RingtoneState) => void = () => undefined) {}
@@ -78,7 +82,8 @@ export class Ringtone {
     if (context.state !== 'running') {
       // Autoplay refused for now: no error, the next interaction starts it.
       context.resume().catch(() => undefined);
-      for (const name of ['pointerdown', 'keydown', 'touchstart'] as const) window.addEventListener(name, this.onGesture, { capture: true });
+      this.listening = true;
+      for (const name of GESTURES) window.addEventListener(name, this.onGesture, { capture: true });
     }
     this.onState(this.state);
   }
@@ -105,6 +110,8 @@ export class Ringtone {
   }
 
   private removeGestureListeners(): void {
-    for (const name of ['pointerdown', 'keydown', 'touchstart'] as const) window.removeEventListener(name, this.onGesture, { capture: true });
+    if (!this.listening) return;
+    this.listening = false;
+    for (const name of GESTURES) window.removeEventListener(name, this.onGesture, { capture: true });
   }
 }
