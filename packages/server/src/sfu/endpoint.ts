@@ -21,6 +21,8 @@ import type {
 export interface EndpointOwner {
   publishTrack(endpoint: EndpointImpl, options: PublishOptions): { answer: string };
   unpublishTrack(endpoint: EndpointImpl, trackId: string): void;
+  /** A publisher connection failed or was closed by the browser. */
+  publisherLost(endpoint: EndpointImpl, trackId: string): void;
   subscriptionRejected(dt: DownTrack): void;
   endpointClosing(endpoint: EndpointImpl): void;
 }
@@ -65,10 +67,24 @@ export class EndpointImpl implements Endpoint {
   /** Creates the publisher connection of a track (the router registers the track). */
   createPublisher(options: PublishOptions): PublisherTransport {
     const trackId = options.trackId;
-    const transport = new PublisherTransport(this.ctx, this.id, options, (state) => {
-      this.events.emit('iceStateChange', { transport: 'publisher', trackId, state });
-      if (state === 'failed') this.close('ice-failed');
-    });
+    // Losing a publisher connection only unpublishes its track: the browser may be closing it on
+    // purpose (stop screen share) just before it says so over signalling.
+    let transport: PublisherTransport | undefined = undefined;
+    const lost = () => {
+      if (this.closedFlag || this.publishers.get(trackId) !== transport) return;
+      this.events.emit('iceStateChange', { transport: 'publisher', trackId, state: 'failed' });
+      this.owner.publisherLost(this, trackId);
+    };
+    transport = new PublisherTransport(
+      this.ctx,
+      this.id,
+      options,
+      (state) => {
+        this.events.emit('iceStateChange', { transport: 'publisher', trackId, state });
+        if (state === 'failed') lost();
+      },
+      () => setImmediate(lost),
+    );
     this.publishers.set(trackId, transport);
     return transport;
   }
@@ -91,6 +107,12 @@ export class EndpointImpl implements Endpoint {
           this.events.emit('iceStateChange', { transport: 'subscriber', state });
           if (state === 'failed') this.close('ice-failed');
         },
+        lost: () =>
+          setImmediate(() => {
+            if (this.closedFlag) return;
+            this.events.emit('iceStateChange', { transport: 'subscriber', state: 'failed' });
+            this.close('ice-failed');
+          }),
         rejected: (dt) => this.owner.subscriptionRejected(dt),
       });
     }

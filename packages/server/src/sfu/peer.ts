@@ -20,10 +20,16 @@ export class Peer {
   private readonly held = new Set<Track>();
   private closedFlag = false;
 
+  /**
+   * @param onIceState every ICE state change
+   * @param onLost the connection is gone for good without us closing it: ICE or DTLS failed, or
+   *   the peer closed it (DTLS close_notify). Called at most once.
+   */
   constructor(
     private readonly ctx: SfuContext,
     name: string,
     onIceState: (state: IceState) => void,
+    onLost: (why: 'failed' | 'closed') => void = () => {},
   ) {
     const o = ctx.options;
     this.pc = new nodeDataChannel.PeerConnection(name, {
@@ -37,6 +43,12 @@ export class Peer {
     this.pc.onIceStateChange((state) => {
       if (this.closedFlag) return;
       if (ICE_STATES.has(state)) onIceState(state as IceState);
+    });
+    let lost = false;
+    this.pc.onStateChange((state) => {
+      if (this.closedFlag || lost || (state !== 'failed' && state !== 'closed')) return;
+      lost = true;
+      onLost(state);
     });
   }
 

@@ -28,6 +28,7 @@ export class PublisherTransport {
     endpointId: string,
     options: PublishOptions,
     onIceState: (state: IceState) => void,
+    onLost: () => void,
   ) {
     const info = preparePublisherOffer(options.offer, options.kind);
     this.mid = info.mid;
@@ -42,7 +43,7 @@ export class PublisherTransport {
       extensions: info.extensions,
       ssrcs: info.ssrcs,
     });
-    this.peer = new Peer(ctx, `pub:${endpointId}:${options.trackId}`, onIceState);
+    this.peer = new Peer(ctx, `pub:${endpointId}:${options.trackId}`, onIceState, onLost);
     this.peer.pc.onTrack((track) => {
       this.peer.hold(track);
       if (this.closed) {

@@ -124,6 +124,10 @@ export class RouterImpl implements Router, EndpointOwner, DownTrackHooks {
     this.events.emit('trackUnpublished', { trackId, endpointId: endpoint.id });
   }
 
+  publisherLost(endpoint: EndpointImpl, trackId: string): void {
+    this.unpublishTrack(endpoint, trackId);
+  }
+
   subscriptionRejected(dt: DownTrack): void {
     if (!dt.closed) this.endSubscription(dt, 'rejected');
   }

@@ -23,6 +23,8 @@ export interface SubscriberTransportHooks {
   /** The SFU's ICE candidate, to add to the browser's subscriber connection. */
   candidate(candidate: string, sdpMid: string): void;
   iceState(state: IceState): void;
+  /** The connection failed or the browser closed it. */
+  lost(): void;
   /** The browser rejected the m-line of this subscription. */
   rejected(dt: DownTrack): void;
 }
@@ -52,7 +54,7 @@ export class SubscriberTransport implements RtcpVisitor {
     readonly endpointId: string,
     private readonly hooks: SubscriberTransportHooks,
   ) {
-    this.peer = new Peer(ctx, `sub:${endpointId}`, (s) => hooks.iceState(s));
+    this.peer = new Peer(ctx, `sub:${endpointId}`, (s) => hooks.iceState(s), () => hooks.lost());
   }
 
   get pendingOffer(): { sdp: string; tracks: SubscriberTrackDescription[] } | undefined {

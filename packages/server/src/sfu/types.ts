@@ -157,6 +157,7 @@ export interface SubscriberTrackDescription {
 
 export type IceState = 'new' | 'checking' | 'connected' | 'completed' | 'disconnected' | 'failed' | 'closed';
 
+/** 'ice-failed': the subscriber connection failed (ICE or DTLS) or the browser closed it. */
 export type EndpointCloseReason = 'closed' | 'ice-failed' | 'router-closed';
 
 export interface EndpointEvents {
@@ -167,6 +168,11 @@ export interface EndpointEvents {
    * answer has been applied (offers carry no candidate); pass it to the browser's addIceCandidate.
    */
   subscriberCandidate: { candidate: string; sdpMid: string };
+  /**
+   * ICE states of the endpoint's connections. `failed` is also reported when DTLS fails or the
+   * browser closes a connection. A lost publisher connection unpublishes its track; a lost
+   * subscriber connection closes the endpoint (reason 'ice-failed').
+   */
   iceStateChange: { transport: 'subscriber' | 'publisher'; trackId?: string; state: IceState };
   closed: { reason: EndpointCloseReason };
 }

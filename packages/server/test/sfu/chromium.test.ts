@@ -64,6 +64,9 @@ window.app = {
     for (const p of publishers.values()) out.publishers.push(await selectedRemotePort(p.pc));
     return out;
   },
+  closeSubscriber() {
+    subscriber?.close();
+  },
   close() {
     for (const p of publishers.values()) p.close();
     subscriber?.close();
@@ -202,6 +205,18 @@ describe('SFU with Chromium', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} not 
     // Other viewers keep their own layer.
     const p3 = await video('p3', 'p1:video');
     assert.ok(p3 && p3.frameWidth > 320, `p3 still gets a large layer (${p3?.frameWidth})`);
+  });
+
+  it('closes the endpoint whose browser closes its subscriber connection', async () => {
+    const p3 = router.getEndpoint('p3')!;
+    const closed: string[] = [];
+    p3.on('closed', (e) => closed.push(e.reason));
+    const t0 = Date.now();
+    await pages.get('p3')!.evaluate(() => (globalThis as unknown as { app: { closeSubscriber(): void } }).app.closeSubscriber());
+    await waitFor(() => p3.closed, T, 'p3 endpoint closed');
+    assert.deepEqual(closed, ['ice-failed']);
+    assert.equal(router.getTrack('p3:video'), undefined, "p3's tracks are unpublished with it");
+    if (process.env.SFU_TEST_VERBOSE) console.log(`endpoint closed ${Date.now() - t0} ms after the browser closed its connection`);
   });
 
   it('releases every resource when the pages leave', async () => {
