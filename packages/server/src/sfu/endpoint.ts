@@ -177,6 +177,8 @@ export class EndpointImpl implements Endpoint {
     this.subscriberTransport?.close();
     this.subscriberTransport = undefined;
     this.ctx.counters.endpoints--;
+    const log = reason === 'ice-failed' ? this.ctx.logger.info : this.ctx.logger.debug;
+    log.call(this.ctx.logger, { endpointId: this.id, reason }, 'sfu endpoint closed');
     this.events.emit('closed', { reason });
     this.events.removeAll();
   }

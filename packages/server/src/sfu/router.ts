@@ -84,6 +84,7 @@ export class RouterImpl implements Router, EndpointOwner, DownTrackHooks {
     if (this.endpoints.has(id)) throw conflict(`endpoint ${id} already exists in router ${this.id}`);
     const ep = new EndpointImpl(this.ctx, this, id);
     this.endpoints.set(id, ep);
+    this.ctx.logger.debug({ routerId: this.id, endpointId: id }, 'sfu endpoint created');
     return ep;
   }
 
@@ -111,6 +112,7 @@ export class RouterImpl implements Router, EndpointOwner, DownTrackHooks {
     const transport = endpoint.createPublisher(options);
     const track = transport.source;
     this.tracks.set(track.trackId, track);
+    this.ctx.logger.debug({ routerId: this.id, endpointId: endpoint.id, trackId: track.trackId, kind: track.kind, rids: track.layers.map((l) => l.rid) }, 'sfu track published');
     this.events.emit('trackPublished', track.info());
     return { answer: transport.answer };
   }
@@ -121,10 +123,12 @@ export class RouterImpl implements Router, EndpointOwner, DownTrackHooks {
     for (const dt of [...track.downtracks]) this.endSubscription(dt, 'unpublished');
     this.tracks.delete(trackId);
     endpoint.removePublisher(trackId);
+    this.ctx.logger.debug({ routerId: this.id, endpointId: endpoint.id, trackId }, 'sfu track unpublished');
     this.events.emit('trackUnpublished', { trackId, endpointId: endpoint.id });
   }
 
   publisherLost(endpoint: EndpointImpl, trackId: string): void {
+    this.ctx.logger.info({ routerId: this.id, endpointId: endpoint.id, trackId }, 'sfu publisher connection lost');
     this.unpublishTrack(endpoint, trackId);
   }
 
