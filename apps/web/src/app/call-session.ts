@@ -187,6 +187,7 @@ export function useCallSession({ users, onRingEnded }: CallSessionOptions): Call
         queueMicrotask(() => watch.unsubscribe());
         if (incoming.answer !== null) return;
         const ended = state === CallingState.LEFT;
+        clearIncomingFlag();
         if (sessionRef.current?.call === call) replaceSession(null);
         else void call.leave();
         ringEnded.current(next, ended);
