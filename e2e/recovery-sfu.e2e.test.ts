@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, newContext, openSdkPage } from './helpers/browser.js';
 import { callingState, events, joinCall, waitForFrames, watchRemoteVideo } from './helpers/call-page.js';
+import { freeUdpPort } from './helpers/ports.js';
 import { startServerProcess, type ServerProcess } from './helpers/server-process.js';
+import { UdpRelay } from './helpers/udp-relay.js';
 import { waitUntil } from './helpers/wait.js';
 
 async function videoFlowsBothWays(a: Page, aUser: string, b: Page, bUser: string): Promise<void> {
@@ -42,5 +44,39 @@ describe('SFU calls recover on their own', () => {
     await waitUntil(async () => (await events(bob, 'message')).some((e) => e.payload.data.text === 'sfu outage'), 'outage message at bob', 15_000);
     await videoFlowsBothWays(alice, 'alice', bob, 'bob');
     assert.equal((await events(bob, 'message')).filter((e) => e.payload.data.text === 'sfu outage').length, 1);
+  });
+});
+
+describe('a broken media path to the SFU', () => {
+  it('recovers FAST: same session ids, no leave or join seen, media flows again', async () => {
+    const sfuPort = await freeUdpPort();
+    const relay = await UdpRelay.start(sfuPort);
+    const server = await startServerProcess({ env: { CONFAB_RTC_UDP_PORT: String(sfuPort), CONFAB_RTC_ANNOUNCED_PORT: String(relay.port) } });
+    const browser = await launchBrowser();
+    try {
+      const alice = await openSdkPage(await newContext(browser), server.url, 'alice');
+      const bob = await openSdkPage(await newContext(browser), server.url, 'bob');
+      await joinCall(alice, 'default', 'path-cut', { create: true, audio: true, video: true });
+      await joinCall(bob, 'default', 'path-cut', { audio: true, video: true });
+      await videoFlowsBothWays(alice, 'alice', bob, 'bob');
+      const sessions = async () => [await alice.evaluate(() => (window as any).call.state.localParticipant.sessionId), await bob.evaluate(() => (window as any).call.state.localParticipant.sessionId)];
+      const before = await sessions();
+      relay.cut();
+      // Long enough for the browsers to see their SFU connections disconnected and rebuild them.
+      await waitUntil(() => alice.evaluate(() => (window as any).__confabTest.pcs.some((pc: RTCPeerConnection) => pc.connectionState === 'disconnected' || pc.connectionState === 'failed')), 'alice sees the path down', 20_000);
+      assert.ok(relay.dropped > 0);
+      relay.restore();
+      await videoFlowsBothWays(alice, 'alice', bob, 'bob');
+      assert.deepEqual(await sessions(), before);
+      for (const page of [alice, bob]) {
+        assert.equal(await callingState(page), 'joined');
+        const seen = (await events(page)).filter((e) => e.name === 'participant.left' || e.name === 'participant.joined');
+        assert.deepEqual(seen.filter((e) => e.name === 'participant.left'), []);
+      }
+    } finally {
+      await browser.close();
+      await server.stop();
+      await relay.close();
+    }
   });
 });

@@ -86,6 +86,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     udpPort: config.rtcUdpPort,
     ...(config.host === '0.0.0.0' || config.host === '::' ? {} : { bindAddress: config.host }),
     announcedAddress: config.publicIp,
+    ...(config.rtcAnnouncedPort ? { announcedPort: config.rtcAnnouncedPort } : {}),
     logger: logger.child({ component: 'sfu' }),
   }).catch((error: Error) => {
     throw new ConfigError('CONFAB_RTC_UDP_PORT', `the SFU cannot use UDP port ${config.rtcUdpPort}: ${error.message}`);

@@ -20,6 +20,9 @@ export interface CallMediaContext {
   canRecover: () => boolean;
 }
 
+/** How long an SFU connection may stay disconnected before its path is rebuilt. */
+const SFU_DISCONNECTED_GRACE_MS = 2500;
+
 const QUALITY_RANK: Record<ConnectionQuality, number> = { unknown: 0, excellent: 1, good: 2, poor: 3 };
 
 /**
@@ -29,6 +32,7 @@ const QUALITY_RANK: Record<ConnectionQuality, number> = { unknown: 0, excellent:
 export class CallMedia {
   private transport: MediaTransport | null = null;
   private readonly stats: StatsManager;
+  private disconnectTimer: ReturnType<typeof setTimeout> | null = null;
   sessionId: string | null = null;
 
   constructor(private readonly ctx: CallMediaContext) {
@@ -66,10 +70,7 @@ export class CallMedia {
             },
           });
     this.transport = transport;
-    transport.on('connection.state', ({ state }) => {
-      // An SFU media path that failed while signalling works is rebuilt at once (FAST, same session).
-      if (state === 'failed' && transport.mediaPath === 'sfu' && this.ctx.canRecover()) transport.restartIce();
-    });
+    if (transport.mediaPath === 'sfu') transport.on('connection.state', ({ state }) => this.watchSfuPath(transport, state));
     transport.on('remote.stream', ({ sessionId, stream, kind }) => participants.addRemoteStream(sessionId, stream, kind));
     transport.on('remote.stream.removed', ({ sessionId, streamId }) => participants.removeRemoteStream(sessionId, streamId));
     for (const p of result.participants) participants.upsert(p);
@@ -79,6 +80,24 @@ export class CallMedia {
     }
     for (const p of result.participants) transport.addParticipant(p.sessionId, { initiate: true });
     this.stats.start();
+  }
+
+  /**
+   * The SFU path is rebuilt (FAST, same session) when a connection failed, or stayed disconnected
+   * for SFU_DISCONNECTED_GRACE_MS (the SFU has no ICE restart, and its consent timeout is 30 s).
+   */
+  private watchSfuPath(transport: MediaTransport, state: RTCPeerConnectionState): void {
+    if (state === 'connected' || state === 'closed') {
+      if (this.disconnectTimer) clearTimeout(this.disconnectTimer);
+      this.disconnectTimer = null;
+      return;
+    }
+    const restart = () => {
+      this.disconnectTimer = null;
+      if (this.transport === transport && this.ctx.canRecover() && !(transport as SfuTransport).healthy) transport.restartIce();
+    };
+    if (state === 'failed') restart();
+    else if (state === 'disconnected' && !this.disconnectTimer) this.disconnectTimer = setTimeout(restart, SFU_DISCONNECTED_GRACE_MS);
   }
 
   /** FAST resume: same session, same transport; p2p restarts ICE, the SFU path is rebuilt only if it broke. */
@@ -94,6 +113,8 @@ export class CallMedia {
   }
 
   stop(): void {
+    if (this.disconnectTimer) clearTimeout(this.disconnectTimer);
+    this.disconnectTimer = null;
     this.stats.stop();
     this.transport?.close();
     this.transport = null;

@@ -60,7 +60,7 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
 
   private newPublisher(kind: TrackKind): SfuPublisher {
     const { cid, request } = this.opts;
-    return new SfuPublisher(
+    const publisher = new SfuPublisher(
       kind,
       {
         publish: async (k, offer) => (await request('sfu.publish', { cid, kind: k, offer })).answer,
@@ -68,6 +68,8 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
       },
       this.iceServers,
     );
+    publisher.pc.onconnectionstatechange = () => this.emit('connection.state', { sessionId: null, state: publisher.pc.connectionState });
+    return publisher;
   }
 
   private onRemoteTrack(track: MediaStreamTrack, info: ForwardedTrack): void {

@@ -12,6 +12,8 @@ export interface ServerConfig {
   previousApiSecrets: string[];
   demo: boolean;
   rtcUdpPort: number;
+  /** Port announced in ICE candidates when a NAT or port mapping forwards it to rtcUdpPort. */
+  rtcAnnouncedPort: number | undefined;
   publicIp: string;
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
@@ -147,6 +149,7 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     previousApiSecrets: (readOptional(env, 'CONFAB_API_SECRET_PREVIOUS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     demo: readBool(env, 'CONFAB_DEMO', !production),
     rtcUdpPort: readPort(env, 'CONFAB_RTC_UDP_PORT', 3001),
+    rtcAnnouncedPort: env.CONFAB_RTC_ANNOUNCED_PORT ? readInt(env, 'CONFAB_RTC_ANNOUNCED_PORT', 0, 1, 65535) : undefined,
     publicIp: readIp(env, 'CONFAB_PUBLIC_IP') ?? detectPublicIp(),
     redisUrl: readUrl(env, 'CONFAB_REDIS_URL', ['redis:', 'rediss:']),
     databaseUrl: readUrl(env, 'CONFAB_DATABASE_URL', ['postgres:', 'postgresql:']),

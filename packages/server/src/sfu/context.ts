@@ -5,6 +5,8 @@ export interface ResolvedSfuOptions {
   udpPort: number;
   bindAddress: string;
   announcedAddress: string;
+  /** Port announced in candidates: udpPort, unless a NAT or proxy forwards another port to it. */
+  announcedPort: number;
   publisherVideoBitrate: number;
   packetCacheSize: number;
 }

@@ -127,9 +127,14 @@ export async function createSfu(options: SfuOptions): Promise<Sfu> {
   if (!Number.isInteger(packetCacheSize) || packetCacheSize < 16 || packetCacheSize > 32768) {
     throw invalid('packetCacheSize must be an integer in 16..32768');
   }
+  const announcedPortOption = options.announcedPort;
+  if (announcedPortOption !== undefined && (!Number.isInteger(announcedPortOption) || announcedPortOption < 1 || announcedPortOption > 65535)) {
+    throw invalid('announcedPort must be an integer in 1..65535');
+  }
   udpPort = await probeUdpPort(bindAddress, udpPort);
+  const announcedPort = announcedPortOption ?? udpPort;
   const ctx: SfuContext = {
-    options: { udpPort, bindAddress, announcedAddress, publisherVideoBitrate, packetCacheSize },
+    options: { udpPort, bindAddress, announcedAddress, announcedPort, publisherVideoBitrate, packetCacheSize },
     logger: options.logger ?? silentLogger,
     counters: zeroStats(),
   };

@@ -121,7 +121,7 @@ export class SubscriberTransport implements RtcpVisitor {
       const local = this.peer.pc.localDescription();
       if (!local) throw new Error('no local description');
       const o = this.ctx.options;
-      sdp = finalizeSubscriberOffer(local.sdp, o.announcedAddress, o.udpPort, { sessionId: this.sessionId, version: ++this.sessionVersion }, (media) => {
+      sdp = finalizeSubscriberOffer(local.sdp, o.announcedAddress, o.announcedPort, { sessionId: this.sessionId, version: ++this.sessionVersion }, (media) => {
         const slot = media.mid === undefined ? undefined : byMid.get(String(media.mid));
         slot?.applyToOffer(media);
       });
@@ -153,7 +153,7 @@ export class SubscriberTransport implements RtcpVisitor {
       // fails (measured on loopback: about 1 negotiation in 20).
       this.candidateSent = true;
       const o = this.ctx.options;
-      this.hooks.candidate(hostCandidate(o.announcedAddress, o.udpPort), this.slots[0].mid);
+      this.hooks.candidate(hostCandidate(o.announcedAddress, o.announcedPort), this.slots[0].mid);
     }
     for (const slot of this.slots) {
       const offered = slot.offeredWith;

@@ -21,6 +21,8 @@ export interface SfuOptions {
   bindAddress?: string;
   /** Address announced in every ICE candidate the SFU gives out (public IP, or 127.0.0.1 in tests). */
   announcedAddress: string;
+  /** Port announced in candidates when a NAT or proxy maps another port to udpPort. Default udpPort. */
+  announcedPort?: number;
   logger?: SfuLogger;
   /** Bitrate (bit/s) the SFU asks video publishers to use, sent as REMB. Default 3,000,000. */
   publisherVideoBitrate?: number;
