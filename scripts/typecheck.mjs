@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const PROJECTS = ['packages/protocol', 'packages/server', 'packages/client', 'packages/client/test', 'packages/server/test/sfu', 'packages/react', 'apps/web', 'e2e', 'bench'];
+const PROJECTS = ['packages/protocol', 'packages/server', 'packages/client', 'packages/client/test', 'apps/web/test', 'packages/server/test/sfu', 'packages/react', 'packages/cli', 'apps/web', 'e2e', 'bench'];
 const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
 
 for (const project of PROJECTS) {

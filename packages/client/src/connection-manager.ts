@@ -38,6 +38,9 @@ export function tokenExpiry(token: string): number | null {
   }
 }
 
+/** Longest wait between attempts once no call is waiting (the client still wants its rings). */
+const IDLE_RETRY_MAX_MS = 10_000;
+
 /** Refresh this long before a token expires. */
 const REFRESH_BEFORE_EXPIRY_MS = 30_000;
 
@@ -106,13 +109,17 @@ export class ConnectionManager {
     this.hooks.connectionChanged(false);
     if (this.closedByUser) return;
     this.hooks.lost(globalThis.navigator?.onLine === false);
-    if (this.hooks.needsRecovery()) void this.recover();
+    // Reconnect whether or not a call is running: an idle client still wants its rings.
+    void this.recover();
   }
 
-  /** Sends a request; connects first unless a recovery is under way (then UNAVAILABLE). */
+  /**
+   * Sends a request; connects first, unless calls are being recovered (then UNAVAILABLE: their
+   * recovery redoes what is needed, and messages wait in their queue).
+   */
   async request<T extends RequestType>(type: T, payload: RequestPayload<T>): Promise<RequestResult<T>> {
     if (!this.connected) {
-      if (this.recovering) throw new ConfabError('UNAVAILABLE', 'reconnecting to the Confab server');
+      if (this.recovering && this.hooks.needsRecovery()) throw new ConfabError('UNAVAILABLE', 'reconnecting to the Confab server');
       await this.connect();
     }
     return this.connection!.request(type, payload);
@@ -155,11 +162,13 @@ export class ConnectionManager {
     let attempt = 0;
     let lastError: ConfabError | null = null;
     try {
-      while (!this.closedByUser && this.hooks.needsRecovery()) {
-        const delay = this.opts.policy.nextDelayMs({ attempt, elapsedMs: Date.now() - started, lastError });
+      while (!this.closedByUser && (this.hooks.needsRecovery() || !this.connected)) {
+        let delay = this.opts.policy.nextDelayMs({ attempt, elapsedMs: Date.now() - started, lastError });
         if (delay === null) {
-          this.hooks.giveUp(lastError);
-          return;
+          // The calls give up; the link itself keeps trying in the background, more slowly.
+          if (this.hooks.needsRecovery()) this.hooks.giveUp(lastError);
+          if (lastError?.code === 'UNAUTHENTICATED' && !this.opts.tokenProvider) return;
+          delay = Math.min(IDLE_RETRY_MAX_MS, 500 * 2 ** Math.min(attempt, 5));
         }
         await this.sleep(delay);
         attempt++;

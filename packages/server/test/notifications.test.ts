@@ -151,6 +151,7 @@ describe('web push', () => {
     const stop = decrypt(await pushService.next(2));
     assert.equal(stop.type, 'call.ring.stopped');
     assert.equal(stop.cid, 'p2p:pushed');
+    assert.equal(stop.reason, 'cancelled');
   });
 
   it('does not push to a member who has a connected device', async () => {

@@ -445,6 +445,7 @@ export class Call {
     'call.missed': ({ userId }) => this.events.emit('call.missed', { userId }),
     'call.ring.stopped': ({ reason }) => {
       if (this.state.callingState !== CallingState.RINGING) return;
+      this.events.emit('call.ring.stopped', { reason });
       if (reason === 'ended') this.dispose('call ended while ringing');
       else this.store.transition(CallingState.IDLE, `ringing stopped (${reason})`);
     },

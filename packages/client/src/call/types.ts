@@ -49,6 +49,8 @@ export interface CallEvents {
   'call.rejected': { userId: string; reason: string | null };
   'call.missed': { userId: string };
   'call.ended': Record<string, never>;
+  /** Callee: this device stopped ringing without answering (another device answered, the caller cancelled, missed, ended). */
+  'call.ring.stopped': { reason: 'accepted' | 'rejected' | 'cancelled' | 'missed' | 'ended' };
   /** You were removed from the call by a moderator (`blocked`: you cannot join it again). */
   kicked: { by?: string; blocked?: boolean };
   /** A moderator turned one of your tracks off. */

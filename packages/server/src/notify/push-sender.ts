@@ -25,6 +25,8 @@ export interface RingPushPayload {
   custom?: Record<string, unknown>;
   /** Where a click on the notification leads: the web app's incoming-call screen. */
   url: string;
+  /** call.ring.stopped: why (accepted or rejected on a device, missed, cancelled by the caller, ended). */
+  reason?: 'accepted' | 'rejected' | 'missed' | 'cancelled' | 'ended';
 }
 
 /**
@@ -63,9 +65,10 @@ export class PushSender implements RingChannel {
     if (!users) return;
     const targets = outcome.userId && outcome.type !== 'call.ended' && outcome.type !== 'call.ring.cancelled' ? [outcome.userId] : [...users];
     const [callType = '', callId = ''] = outcome.cid.split(':');
+    const reason = ({ 'call.accepted': 'accepted', 'call.rejected': 'rejected', 'call.missed': 'missed', 'call.ring.cancelled': 'cancelled', 'call.ended': 'ended' } as const)[outcome.type];
     for (const userId of targets) {
       if (!users.delete(userId)) continue;
-      void this.toUser(userId, { type: 'call.ring.stopped', cid: outcome.cid, callType, callId, url: `/call/${callType}/${callId}` }, 60);
+      void this.toUser(userId, { type: 'call.ring.stopped', cid: outcome.cid, callType, callId, url: `/call/${callType}/${callId}`, reason }, 60);
     }
     if (users.size === 0) this.pushed.delete(outcome.cid);
   }
