@@ -28,12 +28,17 @@ async function checkServer(url: string): Promise<void> {
   if (!res.ok) throw new CliError(`${url}/healthz answered HTTP ${res.status}: not a healthy Confab server`);
 }
 
+/** The progress line on stderr: rewritten in place on a terminal, one line every 5 s otherwise (logs). */
 class Progress {
   private last = '';
+  private printedAt = 0;
   constructor(private readonly tty: boolean) {}
-  show(line: string): void {
+  show(line: string, final = false): void {
     if (this.tty) process.stderr.write(`\r${line.padEnd(this.last.length)}`);
-    else if (line !== this.last) process.stderr.write(`${line}\n`);
+    else if (final || performance.now() - this.printedAt >= 5000) {
+      process.stderr.write(`${line}\n`);
+      this.printedAt = performance.now();
+    }
     this.last = line;
   }
   done(): void {
@@ -76,13 +81,13 @@ async function run(options: LoadOptions): Promise<number> {
   const progress = new Progress(process.stderr.isTTY === true);
   let phase = 'joining';
   let steadyStart = 0;
-  const status = () => {
+  const status = (final = false) => {
     const t = run.totals();
     const elapsed = steadyStart ? `${Math.min(options.durationS, Math.round((performance.now() - steadyStart) / 1000))}/${options.durationS} s` : phase;
     const lossPct = t.packetsReceived + t.packetsLost > 0 ? ((t.packetsLost / (t.packetsReceived + t.packetsLost)) * 100).toFixed(2) : '0.00';
-    progress.show(`load-test ${cid}: ${elapsed} · joined ${t.joined}/${t.participants}${t.failed ? ` (${t.failed} failed)` : ''} · tracks ${t.tracksReceiving}/${t.tracksExpected} · sent ${t.packetsSent} · received ${t.packetsReceived} · loss ${lossPct}%`);
+    progress.show(`load-test ${cid}: ${elapsed} · joined ${t.joined}/${t.participants}${t.failed ? ` (${t.failed} failed)` : ''} · tracks ${t.tracksReceiving}/${t.tracksExpected} · sent ${t.packetsSent} · received ${t.packetsReceived} · loss ${lossPct}%`, final);
   };
-  const ticker = setInterval(status, 1000);
+  const ticker = setInterval(() => status(), 1000);
   const kinds = options.audioOnly ? (['audio'] as const) : (['audio', 'video'] as const);
   const everyone = [...run.add('pub', options.publishers, [...kinds]), ...run.add('sub', options.subscribers, [])];
   const cpu0 = process.cpuUsage();
@@ -92,7 +97,7 @@ async function run(options: LoadOptions): Promise<number> {
   let summaryOut: string | null = null;
   try {
     status();
-    await run.join(everyone, options.ramp, abort.signal, status);
+    await run.join(everyone, options.ramp, abort.signal, () => status());
     const t = run.totals();
     if (t.joined === 0 && !abort.signal.aborted) {
       const first = everyone.find((p) => p.error)?.error;
@@ -108,7 +113,7 @@ async function run(options: LoadOptions): Promise<number> {
     const steadyS = (performance.now() - steadyStart) / 1000;
     const totals = run.totals();
     clearInterval(ticker);
-    status();
+    status(true);
     progress.done();
     const cpu = process.cpuUsage(cpu0);
     const server = serverFigures(m0, m1);

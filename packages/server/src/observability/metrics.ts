@@ -33,7 +33,7 @@ export class ServerMetrics {
       name: 'confab_signal_request_duration_seconds',
       help: 'Time to answer a signalling request, by type (call.join is the join latency)',
       labelNames: ['type'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
   }

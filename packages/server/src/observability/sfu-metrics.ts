@@ -21,6 +21,11 @@ export function registerSfuMetrics(metrics: ServerMetrics, sfu: Sfu): void {
     ['confab_sfu_retransmitted_packets_total', 'Packets retransmitted from the cache', 'retransmittedPackets'],
     ['confab_sfu_plis_received_total', 'PLIs received from subscribers', 'plisReceived'],
     ['confab_sfu_plis_sent_total', 'PLIs sent to publishers', 'plisSent'],
+    ['confab_sfu_firs_received_total', 'FIRs received from subscribers', 'firsReceived'],
+    ['confab_sfu_nacks_sent_total', 'NACKs sent to publishers (cache misses)', 'nacksSent'],
+    ['confab_sfu_rembs_received_total', 'REMB estimates received from subscribers', 'rembsReceived'],
+    ['confab_sfu_rtcp_packets_received_total', 'RTCP packets received', 'rtcpPacketsReceived'],
+    ['confab_sfu_renegotiations_total', 'Subscriber connection renegotiations (offers sent)', 'renegotiations'],
   ] as const;
   for (const [name, help, key] of counters) metrics.addCounter(name, help, () => sfu.stats()[key]);
 }
