@@ -9,6 +9,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SCENARIOS: Record<string, { file: string; about: string }> = {
   'p2p-join': { file: 'p2p-join.ts', about: '20 sequential 1:1 p2p joins in Chromium vs a bare RTCPeerConnection pair' },
   sfu: { file: 'sfu/run.ts', about: 'SFU forwarding cost per packet vs a bare node-datachannel relay' },
+  recovery: { file: 'recovery.ts', about: 'time from a cut media path (FAST) or a killed server (REJOIN) to video again, vs a fresh join' },
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -116,3 +116,25 @@ export async function openSdkPage(context: BrowserContext, serverUrl: string, us
   );
   return page;
 }
+
+/**
+ * Makes the page behave as if behind a NAT: its peer connections never signal their own ICE
+ * candidates, so a server learns the page's address only from the packets that reach it (through
+ * a UdpRelay, say), and cutting that relay really cuts the media path.
+ */
+export async function hideHostCandidates(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    let proto = RTCPeerConnection.prototype as object;
+    while (!Object.getOwnPropertyDescriptor(proto, 'onicecandidate')) proto = Object.getPrototypeOf(proto);
+    const desc = Object.getOwnPropertyDescriptor(proto, 'onicecandidate')!;
+    Object.defineProperty(RTCPeerConnection.prototype, 'onicecandidate', {
+      configurable: true,
+      get() {
+        return desc.get!.call(this);
+      },
+      set(handler: ((e: RTCPeerConnectionIceEvent) => void) | null) {
+        desc.set!.call(this, handler && ((e: RTCPeerConnectionIceEvent) => (e.candidate ? undefined : handler(e))));
+      },
+    });
+  });
+}

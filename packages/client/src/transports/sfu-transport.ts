@@ -1,6 +1,7 @@
 import type { EventPayload, IceServer, RequestPayload, RequestResult, RequestType, TrackKind } from '@confab/protocol';
 import { Emitter } from '../emitter.js';
 import { debug } from '../log.js';
+import { PathWatchdog } from './path-watchdog.js';
 import { SfuPublisher } from './sfu-publisher.js';
 import { SfuSubscriber, type ForwardedTrack } from './sfu-subscriber.js';
 import type { MediaTransport, PeerSignal, StatsSource, TransportEvents } from './transport.js';
@@ -30,11 +31,22 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
   private readonly remote = new Map<string, MediaStream>();
   private subscriber: SfuSubscriber;
   private restarting: Promise<void> | null = null;
+  private readonly watchdog: PathWatchdog;
+  /** The watchdog saw a path stop answering; cleared by the rebuild. */
+  private stale = false;
   private closed = false;
 
   constructor(private readonly opts: SfuTransportOptions) {
     super();
     this.subscriber = this.newSubscriber();
+    // A path that stopped answering is as good as failed: say so, and the call rebuilds it.
+    this.watchdog = new PathWatchdog(
+      () => [this.subscriber.pc, ...[...this.publishers.values()].map((p) => p.pc)],
+      () => {
+        this.stale = true;
+        this.emit('connection.state', { sessionId: null, state: 'failed' });
+      },
+    );
   }
 
   private get iceServers(): RTCIceServer[] {
@@ -132,7 +144,7 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
 
   /** Whether media flows: every peer connection is connected. */
   get healthy(): boolean {
-    return [this.subscriber.pc, ...[...this.publishers.values()].map((p) => p.pc)].every((pc) => pc.connectionState === 'connected');
+    return !this.stale && [this.subscriber.pc, ...[...this.publishers.values()].map((p) => p.pc)].every((pc) => pc.connectionState === 'connected');
   }
 
   /**
@@ -145,6 +157,7 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
   }
 
   private async restart(): Promise<void> {
+    this.stale = false;
     for (const p of this.publishers.values()) p.close();
     this.publishers.clear();
     this.subscriber.close();
@@ -174,6 +187,7 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.watchdog.stop();
     for (const p of this.publishers.values()) p.close();
     this.publishers.clear();
     this.subscriber.close();
