@@ -20,11 +20,19 @@ const runs = Number(args[args.indexOf('--runs') + 1]) || 5;
 const asJson = args.includes('--json');
 
 /** Records the wall-clock time of every decoded frame of the remote video of `userId`. */
-async function trackFrames(page: Page, userId: string): Promise<void> {
+async function trackFrames(page: Page, userId: string, replaced = false): Promise<void> {
+  if (replaced) {
+    const watched = await page.evaluate(() => (window as any).watchedStream as string | undefined);
+    await waitUntil(() => page.evaluate(({ userId, watched }) => {
+      const p = (window as any).call.state.remoteParticipants.find((x: any) => x.userId === userId);
+      return p?.videoStream && p.videoStream.id !== watched;
+    }, { userId, watched }), 'a new stream after the restart', 60_000);
+  }
   const id = await watchRemoteVideo(page, userId);
   await page.evaluate((id) => {
     const w = window as any;
     const entry = w.__confabTest.videos[id];
+    w.watchedStream = entry.v.srcObject.id;
     w.frameTimes = [];
     const tick = () => {
       w.frameTimes.push(Date.now());
@@ -35,8 +43,8 @@ async function trackFrames(page: Page, userId: string): Promise<void> {
 }
 
 /** Waits for the first frame decoded after `since` on the page; returns its time. */
-function firstFrameAfter(page: Page, since: number): Promise<number> {
-  return waitUntil(() => page.evaluate((since) => ((window as any).frameTimes as number[]).find((t) => t > since + 40) ?? 0, since), 'a frame after the cut', 60_000, 20);
+function firstFrameAfter(page: Page, since: number, what: string): Promise<number> {
+  return waitUntil(() => page.evaluate((since) => ((window as any).frameTimes as number[]).find((t) => t > since + 40) ?? 0, since), `a frame after ${what}`, 60_000, 20);
 }
 
 async function main(): Promise<void> {
@@ -60,7 +68,7 @@ async function main(): Promise<void> {
       await joinCall(bob, 'default', id, { audio: true, video: true });
       await trackFrames(alice, 'bob');
       await trackFrames(bob, 'alice');
-      fresh.push(Math.max(await firstFrameAfter(alice, started), await firstFrameAfter(bob, started)) - started);
+      fresh.push(Math.max(await firstFrameAfter(alice, started, 'joining'), await firstFrameAfter(bob, started, 'joining')) - started);
 
       // FAST: cut the media path until both browsers notice and rebuild, then restore.
       const connections = async (page: Page) => page.evaluate(() => (window as any).__confabTest.pcs.length as number);
@@ -70,7 +78,10 @@ async function main(): Promise<void> {
       await waitUntil(async () => (await connections(alice)) > a0 && (await connections(bob)) > b0, 'both pages rebuilding', 30_000);
       relay.restore();
       const fastEnd = Date.now();
-      fast.push(Math.max(await firstFrameAfter(alice, fastEnd), await firstFrameAfter(bob, fastEnd)) - fastEnd);
+      // Remote media comes back as new streams: watch those.
+      await trackFrames(alice, 'bob', true);
+      await trackFrames(bob, 'alice', true);
+      fast.push(Math.max(await firstFrameAfter(alice, fastEnd, 'the media cut'), await firstFrameAfter(bob, fastEnd, 'the media cut')) - fastEnd);
 
       // REJOIN: the server dies and comes back; the cut ends when it answers again.
       await server.kill();
@@ -79,7 +90,7 @@ async function main(): Promise<void> {
       await waitUntil(async () => (await alice.evaluate(() => (window as any).call.state.callingState)) === 'joined' && (await bob.evaluate(() => (window as any).call.state.callingState)) === 'joined', 'both rejoined', 30_000);
       await trackFrames(alice, 'bob');
       await trackFrames(bob, 'alice');
-      rejoin.push(Math.max(await firstFrameAfter(alice, rejoinEnd), await firstFrameAfter(bob, rejoinEnd)) - rejoinEnd);
+      rejoin.push(Math.max(await firstFrameAfter(alice, rejoinEnd, 'the server restart'), await firstFrameAfter(bob, rejoinEnd, 'the server restart')) - rejoinEnd);
       await alice.evaluate(() => (window as any).call.leave());
       await bob.evaluate(() => (window as any).call.leave());
       process.stderr.write(`\rrecovery: run ${i + 1}/${runs}`);

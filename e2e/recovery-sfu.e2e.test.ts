@@ -65,11 +65,16 @@ describe('a broken media path to the SFU', () => {
       const sessions = async () => [await alice.evaluate(() => (window as any).call.state.localParticipant.sessionId), await bob.evaluate(() => (window as any).call.state.localParticipant.sessionId)];
       const before = await sessions();
       const connectionsBefore = await alice.evaluate(() => (window as any).__confabTest.pcs.length);
+      const streamOf = (page: Page, userId: string) =>
+        page.evaluate((userId) => (window as any).call.state.remoteParticipants.find((p: any) => p.userId === userId)?.videoStream?.id as string | undefined, userId);
+      const [aliceSaw, bobSaw] = [await streamOf(alice, 'bob'), await streamOf(bob, 'alice')];
       relay.cut();
       // The SDK notices the unanswered ICE checks and rebuilds its connections (same session).
       await waitUntil(() => alice.evaluate((n) => (window as any).__confabTest.pcs.length > n, connectionsBefore), 'alice rebuilds its SFU connections', 20_000);
       assert.ok(relay.dropped > 0);
       relay.restore();
+      // Media comes back on new streams of the same participants.
+      await waitUntil(async () => (await streamOf(alice, 'bob')) !== aliceSaw && (await streamOf(bob, 'alice')) !== bobSaw, 'new remote streams', 20_000);
       await videoFlowsBothWays(alice, 'alice', bob, 'bob');
       assert.deepEqual(await sessions(), before);
       for (const page of [alice, bob]) {

@@ -84,12 +84,18 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
     return publisher;
   }
 
+  /**
+   * One MediaStream per participant and kind. A new track (after a media restart, say) gets a new
+   * stream object: a media element whose stream lost its only track has ended and would not play
+   * the next one, so apps re-bind to the participant's new stream instead.
+   */
   private onRemoteTrack(track: MediaStreamTrack, info: ForwardedTrack): void {
     const key = `${info.sessionId}:${info.kind}`;
-    let stream = this.remote.get(key);
-    if (!stream) this.remote.set(key, (stream = new MediaStream()));
-    for (const old of stream.getTracks()) if (old !== track) stream.removeTrack(old);
-    if (!stream.getTracks().includes(track)) stream.addTrack(track);
+    const old = this.remote.get(key);
+    if (old?.getTracks().includes(track)) return;
+    if (old) this.emit('remote.stream.removed', { sessionId: info.sessionId, streamId: old.id });
+    const stream = new MediaStream([track]);
+    this.remote.set(key, stream);
     this.emit('remote.stream', { sessionId: info.sessionId, stream, kind: info.kind });
   }
 
@@ -149,7 +155,7 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
 
   /**
    * Recovers the media path (FAST): fresh peer connections under the same session, the same
-   * sources published again. Remote streams keep their objects, so video elements keep playing.
+   * sources published again; remote media comes back as new streams on the same participants.
    */
   restartIce(): void {
     if (this.closed || this.restarting) return;
