@@ -163,11 +163,13 @@ export class ConnectionManager {
     let lastError: ConfabError | null = null;
     try {
       while (!this.closedByUser && (this.hooks.needsRecovery() || !this.connected)) {
-        let delay = this.opts.policy.nextDelayMs({ attempt, elapsedMs: Date.now() - started, lastError });
+        // A refused token cannot succeed by trying again unless a tokenProvider can give a new one.
+        const hopeless = lastError?.code === 'UNAUTHENTICATED' && !this.opts.tokenProvider;
+        let delay = hopeless ? null : this.opts.policy.nextDelayMs({ attempt, elapsedMs: Date.now() - started, lastError });
         if (delay === null) {
           // The calls give up; the link itself keeps trying in the background, more slowly.
           if (this.hooks.needsRecovery()) this.hooks.giveUp(lastError);
-          if (lastError?.code === 'UNAUTHENTICATED' && !this.opts.tokenProvider) return;
+          if (hopeless) return;
           delay = Math.min(IDLE_RETRY_MAX_MS, 500 * 2 ** Math.min(attempt, 5));
         }
         await this.sleep(delay);

@@ -36,7 +36,11 @@ export interface DefaultReconnectPolicyOptions {
   random?: () => number;
 }
 
-/** Documented defaults: immediate attempt, then 250 ms doubling to 5 s with ±20% jitter; FAST for 15 s; give up at 60 s. */
+/**
+ * Documented defaults: immediate attempt, then 250 ms doubling to 5 s with ±20% jitter; FAST for
+ * 15 s; give up at 60 s. (A token the server refuses is the client's business, not the policy's:
+ * it asks the tokenProvider again, and gives up at once when there is none.)
+ */
 export class DefaultReconnectPolicy implements ReconnectPolicy {
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
@@ -54,10 +58,8 @@ export class DefaultReconnectPolicy implements ReconnectPolicy {
     this.random = options.random ?? Math.random;
   }
 
-  nextDelayMs({ attempt, elapsedMs, lastError }: RecoveryContext): number | null {
+  nextDelayMs({ attempt, elapsedMs }: RecoveryContext): number | null {
     if (elapsedMs >= this.giveUpAfterMs) return null;
-    // A refused token will not be accepted by trying again (a tokenProvider is asked before this).
-    if (lastError?.code === 'UNAUTHENTICATED' && attempt > 1) return null;
     if (attempt === 0) return 0;
     const raw = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** (attempt - 1));
     const spread = raw * this.jitter * (this.random() * 2 - 1);

@@ -28,13 +28,6 @@ test('gives up after 60 s by default, and never waits past that bound', () => {
   assert.equal(new DefaultReconnectPolicy({ giveUpAfterMs: 4000 }).nextDelayMs(ctx(1, 4001)), null);
 });
 
-test('gives up on a refused token after a retry (the token provider had its chance)', () => {
-  const p = new DefaultReconnectPolicy({ jitter: 0 });
-  const refused = new ConfabError('UNAUTHENTICATED', 'bad token');
-  assert.equal(p.nextDelayMs(ctx(1, 100, refused)), 250);
-  assert.equal(p.nextDelayMs(ctx(2, 500, refused)), null);
-});
-
 test('escalates from FAST to REJOIN after the fast window', () => {
   const p = new DefaultReconnectPolicy();
   assert.equal(p.strategyFor(ctx(1, 0)), 'fast');
