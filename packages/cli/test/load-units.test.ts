@@ -144,10 +144,10 @@ describe('receive accounting', () => {
     assert.equal(s.expected, 5);
     assert.equal(s.lost, 2);
     assert.deepEqual(s.dueNacks(70), [], 'not yet due again');
-    assert.deepEqual(s.dueNacks(130), [0, 1]);
-    s.onPacket(0, 6000, 7, 100, 140);
+    assert.deepEqual(s.dueNacks(170), [0, 1]);
+    s.onPacket(0, 6000, 7, 100, 180);
     assert.equal(s.lost, 1);
-    s.onPacket(0, 6000, 7, 100, 141);
+    s.onPacket(0, 6000, 7, 100, 181);
     assert.equal(s.duplicates, 1);
     assert.equal(s.received, 4);
     assert.deepEqual(s.dueNacks(2000), [], 'given up after a second');

@@ -14,7 +14,7 @@ export const AUTO_VIDEO_LIMIT = 25;
 export const RECEIVING_WINDOW_MS = 2000;
 
 const PUMP_MS = 5;
-const FEEDBACK_MS = 50;
+const FEEDBACK_MS = 100;
 
 export interface Totals {
   participants: number;

@@ -32,6 +32,8 @@ export class LoadParticipant {
   subscriber: SubscriberConnection | null = null;
   relay: LossyRelay | null = null;
   private relayStarting: Promise<LossyRelay> | null = null;
+  /** Start → `connection.ok` (token, WebSocket, authentication), ms. */
+  connectMs: number | null = null;
   /** call.join request → response, ms. */
   joinMs: number | null = null;
   startedAt = 0;
@@ -77,7 +79,8 @@ export class LoadParticipant {
     const token = await ctx.tokens(this.userId, this.userId);
     const signal = await SignalClient.connect(ctx.baseUrl, token);
     this.signal = signal;
-    if (this.state !== 'joining') return;
+    this.connectMs = performance.now() - this.startedAt;
+    if (this.state !== 'joining') return void (await signal.close()); // left while connecting
     const lossy = ctx.lossPct > 0;
     const subscriber = new SubscriberConnection(
       `${this.userId}-sub`,

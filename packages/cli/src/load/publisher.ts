@@ -31,6 +31,8 @@ export class PublisherConnection {
   private readonly early: Array<[string, string]> = [];
   /** Frames (or audio packets) skipped because the sender fell behind. */
   late = 0;
+  private pcConnected = false;
+  private trackOpen = false;
 
   constructor(
     readonly name: string,
@@ -44,6 +46,7 @@ export class PublisherConnection {
     this.source = kind === 'video' ? new VideoSource(simulcastLayers(videoKbps), send) : new AudioSource(send);
     this.intervalMs = kind === 'video' ? 1000 / FPS : 20;
     this.pc.onLocalCandidate((candidate, mid) => (this.answered ? this.sendCandidate(candidate, mid) : this.early.push([candidate, mid])));
+    this.pc.onStateChange((state) => (this.pcConnected = state === 'connected'));
   }
 
   /** The offer (candidates are trickled after the answer, as the SDK does). */
@@ -64,7 +67,8 @@ export class PublisherConnection {
     media.parseSdpLine(`a=extmap:${EXT.mid} urn:ietf:params:rtp-hdrext:sdes:mid`);
     const track = this.pc.addTrack(media);
     this.track = track;
-    retainTrack(track);
+    retainTrack(track, () => (this.trackOpen = false));
+    track.onOpen(() => (this.trackOpen = true));
     track.onMessage((msg) => this.onRtcp(msg));
     this.pc.setLocalDescription('offer');
     let sdp = this.pc.localDescription()!.sdp.replace(/a=candidate:[^\r\n]*\r?\n/g, '');
@@ -82,8 +86,9 @@ export class PublisherConnection {
     for (const [c, m] of this.early.splice(0)) this.sendCandidate(c, m);
   }
 
+  /** The connection is up and the Track open (kept from callbacks: no native call per pump). */
   get connected(): boolean {
-    return this.pc.state() === 'connected' && this.track?.isOpen() === true;
+    return this.pcConnected && this.trackOpen;
   }
 
   private onRtcp(msg: Buffer): void {

@@ -6,7 +6,7 @@
 import { seqDiff } from '../../../server/src/sfu/rtp/rtp-packet.js';
 
 /** A gap is NACKed at once, then again every NACK_RETRY_MS, at most NACK_TRIES times in all. */
-const NACK_RETRY_MS = 60;
+const NACK_RETRY_MS = 100;
 const NACK_TRIES = 3;
 /** A missing packet older than this is given up (it stays lost). */
 const MISSING_MAX_AGE_MS = 1000;

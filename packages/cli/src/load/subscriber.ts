@@ -120,21 +120,22 @@ export class SubscriberConnection {
     const ts = ((msg[4]! << 24) | (msg[5]! << 16) | (msg[6]! << 8) | msg[7]!) >>> 0;
     const ssrc = ((msg[8]! << 24) | (msg[9]! << 16) | (msg[10]! << 8) | msg[11]!) >>> 0;
     const gone = stats.onPacket(seq, ts, ssrc, msg.length, now);
-    if (gone && slot.track) slot.track.sendMessageBinary(buildNack(SENDER_SSRC, ssrc, gone));
+    if (gone && slot.track) send(slot.track, buildNack(SENDER_SSRC, ssrc, gone));
   }
 
-  /** Every 50-100 ms: NACKs due again; once a second (`reports`): receiver reports. */
+  /** Every 100 ms: NACKs due again; once a second (`reports`): receiver reports. */
   tick(now: number, reports: boolean): void {
     for (const slot of this.slots.values()) {
       const stats = slot.stats;
       const track = slot.track;
-      if (!stats || !track || !track.isOpen()) continue;
+      if (!stats || !track) continue;
+      // Calls into node-datachannel are not free: only when there is something to send.
       const due = stats.dueNacks(now);
-      if (due.length > 0) track.sendMessageBinary(buildNack(SENDER_SSRC, stats.ssrc, due));
+      if (due.length > 0) send(track, buildNack(SENDER_SSRC, stats.ssrc, due));
       if (reports) {
         const b = stats.reportBlock();
         const dlsr = slot.lastSrAt ? Math.round(((now - slot.lastSrAt) * 65536) / 1000) : 0;
-        track.sendMessageBinary(buildReceiverReport(SENDER_SSRC, [{ ssrc: stats.ssrc, ...b, lastSr: slot.lastSr, delaySinceLastSr: dlsr }]));
+        send(track, buildReceiverReport(SENDER_SSRC, [{ ssrc: stats.ssrc, ...b, lastSr: slot.lastSr, delaySinceLastSr: dlsr }]));
       }
     }
   }
@@ -163,6 +164,15 @@ export class SubscriberConnection {
       this.pc,
       [...this.slots.values()].flatMap((s) => (s.track ? [s.track] : [])),
     );
+  }
+}
+
+/** Sends RTCP on a Track that may have closed meanwhile. */
+function send(track: Track, packet: Buffer): void {
+  try {
+    track.sendMessageBinary(packet);
+  } catch {
+    // closed
   }
 }
 
