@@ -9,6 +9,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const SCENARIOS: Record<string, { file: string; about: string }> = {
   'p2p-join': { file: 'p2p-join.ts', about: '20 sequential 1:1 p2p joins in Chromium vs a bare RTCPeerConnection pair' },
   sfu: { file: 'sfu/run.ts', about: 'SFU forwarding cost per packet vs a bare node-datachannel relay' },
+  join: { file: 'join.ts', about: 'join latency under a ramp of 5, 20, 50 joins/s vs p2p joins and ping at the same ramp' },
+  room: { file: 'room.ts', about: 'one SFU room, growing subscribers until loss > 1% or CPU saturates; CPU per forwarded packet' },
+  signal: { file: 'signal.ts', about: 'signalling fan-out (custom events, chat) to N participants vs a raw ws broadcast server' },
   recovery: { file: 'recovery.ts', about: 'time from a cut media path (FAST) or a killed server (REJOIN) to video again, vs a fresh join' },
 };
 
