@@ -11,7 +11,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const isRoot = process.getuid?.() === 0;
 
 /** Debian packages the tests need: command -> package. */
-const SYSTEM_NEEDS = [{ command: '/usr/bin/chromium', pkg: 'chromium' }];
+const SYSTEM_NEEDS = [
+  { command: '/usr/bin/chromium', pkg: 'chromium' },
+  { command: '/usr/bin/firefox-esr', pkg: 'firefox-esr' },
+];
 
 function fail(message) {
   console.error(`test: ${message}`);

@@ -22,7 +22,7 @@ export interface HotPathResult {
 
 export function measureHotPath(subscribers = 8, packets = 400_000): HotPathResult {
   const ctx: SfuContext = {
-    options: { udpPort: 1, bindAddress: '127.0.0.1', announcedAddress: '127.0.0.1', announcedPort: 1, publisherVideoBitrate: 1e6, packetCacheSize: 256 },
+    options: { udpPort: 1, bindAddress: '127.0.0.1', announcedAddress: '127.0.0.1', announcedPort: 1, extraAddresses: [], publisherVideoBitrate: 1e6, packetCacheSize: 256 },
     logger: silentLogger,
     counters: zeroStats(),
   };

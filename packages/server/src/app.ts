@@ -82,13 +82,20 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
       config.turnSecret ? [turnCredentials(config.turnSecret, config.turnUrls, userId, config.turnTtlSeconds)] : [],
   });
   const relay = new SessionRelay(calls, store);
-  const sfu = await createSfu({
+  const sfuOptions = {
     udpPort: config.rtcUdpPort,
-    ...(config.host === '0.0.0.0' || config.host === '::' ? {} : { bindAddress: config.host }),
+    bindAddress: config.rtcBindAddress,
     announcedAddress: config.publicIp,
+    extraAddresses: config.extraIps,
     ...(config.rtcAnnouncedPort ? { announcedPort: config.rtcAnnouncedPort } : {}),
     logger: logger.child({ component: 'sfu' }),
-  }).catch((error: Error) => {
+  };
+  const sfu = await createSfu(sfuOptions).catch(async (error: Error) => {
+    // The default port is taken (another server on this machine, say): any free port will do.
+    if (!config.rtcUdpPortGiven) {
+      logger.warn({ port: config.rtcUdpPort }, 'UDP port taken; the SFU uses a free port instead (set CONFAB_RTC_UDP_PORT to choose)');
+      return createSfu({ ...sfuOptions, udpPort: 0 });
+    }
     throw new ConfigError('CONFAB_RTC_UDP_PORT', `the SFU cannot use UDP port ${config.rtcUdpPort}: ${error.message}`);
   });
   sfuBridge = new SfuBridge(sfu, calls, logger);

@@ -12,9 +12,16 @@ export interface ServerConfig {
   previousApiSecrets: string[];
   demo: boolean;
   rtcUdpPort: number;
+  /** Whether CONFAB_RTC_UDP_PORT was given (otherwise a busy default port falls back to a free one). */
+  rtcUdpPortGiven: boolean;
   /** Port announced in ICE candidates when a NAT or port mapping forwards it to rtcUdpPort. */
   rtcAnnouncedPort: number | undefined;
+  /** The address announced first in ICE candidates (CONFAB_PUBLIC_IP, or the first local IPv4). */
   publicIp: string;
+  /** When CONFAB_PUBLIC_IP is unset: every other local address, announced with lower priority. */
+  extraIps: string[];
+  /** The address the SFU's UDP port binds (CONFAB_RTC_BIND_ADDRESS, default all interfaces). */
+  rtcBindAddress: string;
   redisUrl: string | undefined;
   databaseUrl: string | undefined;
   turnSecret: string | undefined;
@@ -107,12 +114,16 @@ function readUrl(env: Env, name: string, protocols: string[]): string | undefine
   return raw;
 }
 
-/** The first non-internal IPv4 address of this machine, or loopback when there is none. */
-export function detectPublicIp(): string {
+/**
+ * This machine's IPv4 addresses to announce when CONFAB_PUBLIC_IP is unset: the non-internal ones
+ * first, loopback last (so same-machine browsers connect too; Firefox ignores loopback candidates).
+ */
+export function detectLocalIps(): string[] {
+  const external: string[] = [];
   for (const addresses of Object.values(os.networkInterfaces())) {
-    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) external.push(a.address);
   }
-  return '127.0.0.1';
+  return [...external, '127.0.0.1'];
 }
 
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
@@ -140,6 +151,8 @@ export function loadConfig(env: Env = process.env): ServerConfig {
   }
   const vapidSubject = readOptional(env, 'CONFAB_VAPID_SUBJECT') ?? 'mailto:confab@localhost';
   if (!/^(mailto:|https:)/.test(vapidSubject)) throw new ConfigError('CONFAB_VAPID_SUBJECT', 'must start with mailto: or https:');
+  const givenIp = readIp(env, 'CONFAB_PUBLIC_IP');
+  const [publicIp = '127.0.0.1', ...extraIps] = givenIp ? [givenIp] : detectLocalIps();
   return {
     port: readPort(env, 'PORT', 3000),
     host,
@@ -149,8 +162,11 @@ export function loadConfig(env: Env = process.env): ServerConfig {
     previousApiSecrets: (readOptional(env, 'CONFAB_API_SECRET_PREVIOUS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     demo: readBool(env, 'CONFAB_DEMO', !production),
     rtcUdpPort: readPort(env, 'CONFAB_RTC_UDP_PORT', 3001),
+    rtcUdpPortGiven: Boolean(env.CONFAB_RTC_UDP_PORT),
     rtcAnnouncedPort: env.CONFAB_RTC_ANNOUNCED_PORT ? readInt(env, 'CONFAB_RTC_ANNOUNCED_PORT', 0, 1, 65535) : undefined,
-    publicIp: readIp(env, 'CONFAB_PUBLIC_IP') ?? detectPublicIp(),
+    publicIp,
+    extraIps,
+    rtcBindAddress: readIp(env, 'CONFAB_RTC_BIND_ADDRESS') ?? '0.0.0.0',
     redisUrl: readUrl(env, 'CONFAB_REDIS_URL', ['redis:', 'rediss:']),
     databaseUrl: readUrl(env, 'CONFAB_DATABASE_URL', ['postgres:', 'postgresql:']),
     turnSecret,

@@ -5,6 +5,8 @@ export interface ResolvedSfuOptions {
   udpPort: number;
   bindAddress: string;
   announcedAddress: string;
+  /** Further addresses announced after the first, with lower priority (e.g. every local interface). */
+  extraAddresses: string[];
   /** Port announced in candidates: udpPort, unless a NAT or proxy forwards another port to it. */
   announcedPort: number;
   publisherVideoBitrate: number;

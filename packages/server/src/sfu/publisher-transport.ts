@@ -58,7 +58,7 @@ export class PublisherTransport {
       this.peer.pc.setRemoteDescription(info.sdp, 'offer');
       const local = this.peer.pc.localDescription();
       if (!local || local.type !== 'answer') throw new Error('libdatachannel produced no answer');
-      this.answer = finalizePublisherAnswer(local.sdp, ctx.options.announcedAddress, ctx.options.announcedPort);
+      this.answer = finalizePublisherAnswer(local.sdp, ctx.options.announcedAddress, ctx.options.announcedPort, ctx.options.extraAddresses);
     } catch (err) {
       this.close();
       if (err instanceof SfuError) throw err;

@@ -112,10 +112,11 @@ export function preparePublisherOffer(offer: string, kind: MediaKind): Publisher
   };
 }
 
-function setOnlyCandidate(media: MediaDescription, address: string, port: number): void {
-  media.candidates = [
-    { foundation: '1', component: 1, transport: 'UDP', priority: 2130706431, ip: address, port, type: 'host' },
-  ];
+/** Host candidate priorities, highest first (type preference 126, local preference decreasing). */
+const candidatePriority = (index: number) => 2130706431 - index * 256;
+
+function setCandidates(media: MediaDescription, addresses: string[], port: number): void {
+  media.candidates = addresses.map((ip, i) => ({ foundation: String(i + 1), component: 1, transport: 'UDP', priority: candidatePriority(i), ip, port, type: 'host' }));
   media.endOfCandidates = 'end-of-candidates';
 }
 
@@ -124,7 +125,7 @@ function ipVersion(address: string): number {
 }
 
 /** Fixes libdatachannel's answer to a publisher offer. */
-export function finalizePublisherAnswer(answer: string, address: string, port: number): string {
+export function finalizePublisherAnswer(answer: string, address: string, port: number, extraAddresses: string[] = []): string {
   const session = parse(answer);
   session.media.forEach((media, i) => {
     if (media.simulcast) {
@@ -138,7 +139,7 @@ export function finalizePublisherAnswer(answer: string, address: string, port: n
       media.port = port;
       media.connection = { version: ipVersion(address), ip: address };
     }
-    setOnlyCandidate(media, address, port);
+    setCandidates(media, [address, ...extraAddresses], port);
   });
   return sdpTransform.write(session);
 }
@@ -170,9 +171,9 @@ export function finalizeSubscriberOffer(
   return sdpTransform.write(session);
 }
 
-/** The SFU's only ICE candidate, as a trickled candidate line. */
-export function hostCandidate(address: string, port: number): string {
-  return `candidate:1 1 UDP 2130706431 ${address} ${port} typ host`;
+/** The SFU's ICE candidate for one announced address (index 0 is the preferred one), as a trickled line. */
+export function hostCandidate(address: string, port: number, index = 0): string {
+  return `candidate:${index + 1} 1 UDP ${candidatePriority(index)} ${address} ${port} typ host`;
 }
 
 export interface AnsweredMedia {

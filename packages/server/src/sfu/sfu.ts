@@ -127,6 +127,8 @@ export async function createSfu(options: SfuOptions): Promise<Sfu> {
   if (!Number.isInteger(packetCacheSize) || packetCacheSize < 16 || packetCacheSize > 32768) {
     throw invalid('packetCacheSize must be an integer in 16..32768');
   }
+  const extraAddresses = [...new Set(options.extraAddresses ?? [])].filter((a) => a !== announcedAddress);
+  if (extraAddresses.some((a) => net.isIP(a) === 0)) throw invalid('extraAddresses must be IP addresses');
   const announcedPortOption = options.announcedPort;
   if (announcedPortOption !== undefined && (!Number.isInteger(announcedPortOption) || announcedPortOption < 1 || announcedPortOption > 65535)) {
     throw invalid('announcedPort must be an integer in 1..65535');
@@ -134,7 +136,7 @@ export async function createSfu(options: SfuOptions): Promise<Sfu> {
   udpPort = await probeUdpPort(bindAddress, udpPort);
   const announcedPort = announcedPortOption ?? udpPort;
   const ctx: SfuContext = {
-    options: { udpPort, bindAddress, announcedAddress, announcedPort, publisherVideoBitrate, packetCacheSize },
+    options: { udpPort, bindAddress, announcedAddress, extraAddresses, announcedPort, publisherVideoBitrate, packetCacheSize },
     logger: options.logger ?? silentLogger,
     counters: zeroStats(),
   };

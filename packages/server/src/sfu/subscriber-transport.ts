@@ -153,7 +153,7 @@ export class SubscriberTransport implements RtcpVisitor {
       // fails (measured on loopback: about 1 negotiation in 20).
       this.candidateSent = true;
       const o = this.ctx.options;
-      this.hooks.candidate(hostCandidate(o.announcedAddress, o.announcedPort), this.slots[0].mid);
+      [o.announcedAddress, ...o.extraAddresses].forEach((address, i) => this.hooks.candidate(hostCandidate(address, o.announcedPort, i), this.slots[0]!.mid));
     }
     for (const slot of this.slots) {
       const offered = slot.offeredWith;

@@ -21,6 +21,11 @@ export interface SfuOptions {
   bindAddress?: string;
   /** Address announced in every ICE candidate the SFU gives out (public IP, or 127.0.0.1 in tests). */
   announcedAddress: string;
+  /**
+   * More addresses to announce after announcedAddress, with lower priority: a browser uses the
+   * first that works (Firefox ignores loopback candidates, for one). Default none.
+   */
+  extraAddresses?: string[];
   /** Port announced in candidates when a NAT or proxy maps another port to udpPort. Default udpPort. */
   announcedPort?: number;
   logger?: SfuLogger;

@@ -21,7 +21,7 @@ const everyExtMap = new Uint8Array(256).map((_, i) => (i % 3 === 0 ? 0 : (i % 14
 
 function ctx(): SfuContext {
   return {
-    options: { udpPort: 1, bindAddress: '127.0.0.1', announcedAddress: '127.0.0.1', announcedPort: 1, publisherVideoBitrate: 1e6, packetCacheSize: 64 },
+    options: { udpPort: 1, bindAddress: '127.0.0.1', announcedAddress: '127.0.0.1', announcedPort: 1, extraAddresses: [], publisherVideoBitrate: 1e6, packetCacheSize: 64 },
     logger: silentLogger,
     counters: zeroStats(),
   };
