@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify from 'fastify';
+import { sql } from 'kysely';
 import { verifyToken } from './auth/tokens.js';
 import { turnCredentials } from './auth/turn.js';
 import { BUILT_IN_CALL_TYPES } from './calls/call-types.js';
@@ -143,6 +144,9 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     if (draining) return reply.code(503).send({ status: 'draining' });
+    // Ready means the store answers; otherwise calls cannot be created or joined.
+    const storeOk = await sql`select 1`.execute(db).then(() => true, () => false);
+    if (!storeOk) return reply.code(503).send({ status: 'unavailable', failing: ['store'] });
     return { status: 'ready' };
   });
   const routes = [
