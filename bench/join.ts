@@ -11,7 +11,7 @@
 import { parseArgs } from 'node:util';
 import { LoadRun, type Totals } from '../packages/cli/src/load/load-run.js';
 import type { LoadParticipant } from '../packages/cli/src/load/participant.js';
-import { scrapeMetrics, delta, type ServerSample } from '../packages/cli/src/load/prometheus.js';
+import { delta, sample, scrapeMetrics, type ServerSample } from '../packages/cli/src/load/prometheus.js';
 import { shutdownRtc } from '../packages/cli/src/load/rtc.js';
 import { SignalClient } from '../packages/cli/src/load/signal-client.js';
 import { demoTokens, type TokenSource } from '../packages/cli/src/load/tokens.js';
@@ -55,11 +55,13 @@ async function ramped<T>(count: number, ramp: number, task: (i: number) => Promi
 const ok = <T>(results: PromiseSettledResult<T>[]) => results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
 const failures = <T>(results: PromiseSettledResult<T>[]) => results.filter((r) => r.status === 'rejected').length;
 
-/** Server-side mean of call.join between two scrapes (histogram sum / count), ms. */
-function serverJoinMeanMs(a: ServerSample | null, b: ServerSample | null): number | null {
+/** Server-side mean time to answer one request type between two scrapes (histogram sum / count), ms. */
+function serverMeanMs(a: ServerSample | null, b: ServerSample | null, type = 'call.join'): number | null {
   if (!a || !b) return null;
-  const count = delta(a, b, 'confab_signal_request_duration_seconds_count', '{type="call.join"}') || 0;
-  const sum = delta(a, b, 'confab_signal_request_duration_seconds_sum', '{type="call.join"}') || 0;
+  const labels = `{type="${type}"}`;
+  const before = (name: string) => a.samples.get(`${name}${labels}`) ?? 0;
+  const count = (b.samples.get(`confab_signal_request_duration_seconds_count${labels}`) ?? 0) - before('confab_signal_request_duration_seconds_count');
+  const sum = (b.samples.get(`confab_signal_request_duration_seconds_sum${labels}`) ?? 0) - before('confab_signal_request_duration_seconds_sum');
   return count > 0 ? round((sum / count) * 1000, 2) : null;
 }
 
@@ -92,7 +94,10 @@ async function sfuJoins(server: ServerProcess, tokens: TokenSource, ramp: number
       tracks: { expected: t.tracksExpected, receiving: t.tracksReceiving },
       settleAfterRampMs: round(settleMs, 0),
       serverCpuPct: serverCpuPct(m0, m1),
-      serverJoinMeanMs: serverJoinMeanMs(m0, m1),
+      serverJoinMeanMs: serverMeanMs(m0, m1),
+      serverPublishMeanMs: serverMeanMs(m0, m1, 'sfu.publish'),
+      serverAnswerMeanMs: serverMeanMs(m0, m1, 'sfu.answer'),
+      serverEventLoopP99Ms: m1 ? round(sample(m1.samples, 'confab_nodejs_eventloop_lag_p99_seconds') * 1000, 1) : null,
     };
   } finally {
     await run.close();
@@ -113,7 +118,7 @@ async function p2pJoins(server: ServerProcess, tokens: TokenSource, ramp: number
       return performance.now() - t0;
     });
     const m1 = await scrapeMetrics(server.url);
-    return { joinMs: dist(ok(results)), failed: failures(results), serverJoinMeanMs: serverJoinMeanMs(m0, m1) };
+    return { joinMs: dist(ok(results)), failed: failures(results), serverJoinMeanMs: serverMeanMs(m0, m1) };
   } finally {
     await Promise.all(
       joined.map(async ({ c, cid }) => {
@@ -164,12 +169,13 @@ async function main(): Promise<void> {
   const f = (n: number | null) => (n === null ? 'n/a' : String(n));
   console.log(
     table([
-      ['ramp', 'SFU call.join p50/p95/max ms', 'first media p50/p95 ms', 'server CPU', 'p2p call.join p50/p95 ms', 'ping p50/p95 ms', 'failed'],
+      ['ramp', 'SFU call.join p50/p95/max ms', 'first media p50/p95 ms', 'server CPU', 'server mean join/publish/answer ms', 'p2p call.join p50/p95 ms', 'ping p50/p95 ms', 'failed'],
       ...rows.map((r) => [
         `${r.ramp}/s`,
         `${f(r.sfu.joinMs.p50)} / ${f(r.sfu.joinMs.p95)} / ${f(r.sfu.joinMs.max)}`,
         `${f(r.sfu.firstMediaMs.p50)} / ${f(r.sfu.firstMediaMs.p95)}`,
         `${f(r.sfu.serverCpuPct)}%`,
+        `${f(r.sfu.serverJoinMeanMs)} / ${f(r.sfu.serverPublishMeanMs)} / ${f(r.sfu.serverAnswerMeanMs)}`,
         `${f(r.p2p.joinMs.p50)} / ${f(r.p2p.joinMs.p95)}`,
         `${f(r.ping.rttMs.p50)} / ${f(r.ping.rttMs.p95)}`,
         `${r.sfu.failed}+${r.p2p.failed}+${r.ping.failed}`,

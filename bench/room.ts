@@ -1,6 +1,6 @@
 /**
  * The largest room one node holds: `npm run bench -- room [--publishers 4] [--steps 10,25,50,...]
- * [--window 10] [--max 1000] [--json]`
+ * [--window 10] [--max 1000] [--ramp 20] [--until-loss] [--json]`
  *
  * One SFU call; P publishers (audio + 3-layer VP8 simulcast, 1.7 Mbps top layer) join first and
  * the room is measured with nobody else (the baseline: ingest only, same run). Then subscribers
@@ -8,8 +8,8 @@
  * seconds measures what the server forwarded (from /metrics), its CPU, and loss and jitter as the
  * synthetic subscribers saw them. It stops when loss passes 1%, a track stops flowing, a join
  * fails, the server's event loop saturates, or the machine's CPU saturates (the load generator
- * runs on the same cores). Reports CPU per forwarded packet at each step, so a reader sees whether
- * cost grows linearly.
+ * runs on the same cores); with --until-loss it goes on past CPU saturation until media fails.
+ * Reports CPU per forwarded packet at each step, so a reader sees whether cost grows linearly.
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     window: { type: 'string', default: '10' },
     max: { type: 'string', default: '1000' },
     ramp: { type: 'string', default: '20' },
+    /** Keep adding subscribers past CPU saturation, until loss passes 1% or tracks stop flowing. */
+    'until-loss': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -37,6 +39,8 @@ const PUBLISHERS = Number(args.publishers);
 const WINDOW_S = Number(args.window);
 const STEPS = args.steps!.split(',').map(Number).filter((n) => n <= Number(args.max));
 const RAMP = Number(args.ramp);
+/** Output name in docs/benchmarks/: the exploratory --until-loss run keeps its own files. */
+const NAME = args['until-loss'] ? 'room-until-loss' : 'room';
 const API_KEY = 'bench-room';
 const API_SECRET = 'bench-room-secret-0123456789';
 const CALL_TYPE = 'bench_room';
@@ -68,6 +72,8 @@ interface Window {
   loadAverage: number;
   lateFrames: number;
   failedJoins: number;
+  /** CPU saturation seen in this window (recorded even when --until-loss goes on). */
+  saturated: string | null;
 }
 
 /** A call type like `default` but holding up to 2,000 participants (default stops at 100). */
@@ -87,17 +93,17 @@ async function createRoomType(url: string): Promise<void> {
 
 async function measure(run: LoadRun, url: string, subscribers: number, baselineCpuPerS: number | null): Promise<Window> {
   const t0: Totals = run.totals();
-  const m0 = await scrapeMetrics(url);
+  const m0 = await scrapeMetrics(url, 15_000);
   const cpu0 = process.cpuUsage();
   const mc0 = machineCpu();
   const w0 = performance.now();
   await pause(WINDOW_S * 1000);
-  const m1 = await scrapeMetrics(url);
+  const m1 = await scrapeMetrics(url, 15_000);
   const ms = performance.now() - w0;
   const mc1 = machineCpu();
   const cpu = process.cpuUsage(cpu0);
   const t1 = run.totals();
-  if (!m0 || !m1) throw new Error(`${url}/metrics could not be read`);
+  if (!m0 || !m1) throw new Error(`the server did not answer /metrics within 15 s`);
   const seconds = (m1.at - m0.at) / 1000;
   const cpuS = delta(m0, m1, 'confab_process_cpu_seconds_total');
   const fwd = delta(m0, m1, 'confab_sfu_forwarded_packets_total');
@@ -121,13 +127,19 @@ async function measure(run: LoadRun, url: string, subscribers: number, baselineC
     loadAverage: round(os.loadavg()[0]!, 2),
     lateFrames: t1.lateFrames - t0.lateFrames,
     failedJoins: t1.failed,
+    saturated: null,
   };
 }
 
+/** Why this window ends the climb: media failures first, then CPU saturation (unless --until-loss). */
 function verdict(w: Window): string | null {
   if (w.failedJoins > 0) return `${w.failedJoins} joins failed`;
   if (w.tracks.receiving < w.tracks.expected) return `${w.tracks.expected - w.tracks.receiving} of ${w.tracks.expected} tracks not flowing`;
   if (w.lossPct > MAX_LOSS_PCT) return `loss ${w.lossPct}% > ${MAX_LOSS_PCT}%`;
+  return args['until-loss'] ? null : saturation(w);
+}
+
+function saturation(w: Window): string | null {
   if (w.eventLoopP99Ms > LAG_SATURATED_MS && w.serverCpuPct >= 90) return `server saturated (CPU ${w.serverCpuPct}%, event-loop p99 ${w.eventLoopP99Ms} ms)`;
   if (w.machineCpuPct >= MACHINE_SATURATED * 100 * os.cpus().length) return `machine CPU saturated (${w.machineCpuPct}% of ${os.cpus().length * 100}%: server + load generator)`;
   return null;
@@ -159,7 +171,16 @@ async function main(): Promise<void> {
       await run.join(added, RAMP);
       await waitUntil(() => run.settled(), `media to reach all ${target} subscribers`, 30_000 + target * 100).catch(() => log(`${target} subscribers: not every track flows`));
       await pause(3000);
-      const w = await measure(run, server.url, target, baselineCpuPerS);
+      let w: Window;
+      try {
+        w = await measure(run, server.url, target, baselineCpuPerS);
+      } catch (error) {
+        const t = run.totals();
+        stop = { at: target, reason: `${(error as Error).message} (tracks ${t.tracksReceiving}/${t.tracksExpected} flowing)` };
+        log(`${target} subscribers: stop: ${stop.reason}`);
+        break;
+      }
+      w.saturated = saturation(w);
       windows.push(w);
       const why = verdict(w);
       log(`${target} subscribers: ${w.forwardedPps} pkt/s forwarded, server CPU ${w.serverCpuPct}% (${w.usPerPacket} µs/pkt), loss ${w.lossPct}%, machine ${w.machineCpuPct}%${why ? ` -> stop: ${why}` : ''}`);
@@ -175,6 +196,8 @@ async function main(): Promise<void> {
   }
   const passed = windows.filter((w) => !stop || w.subscribers < stop.at);
   const largest = passed.at(-1) ?? null;
+  const unsaturated = passed.filter((w) => !w.saturated).at(-1) ?? null;
+  const firstSaturated = windows.find((w) => w.saturated) ?? null;
   const f = (n: number | null) => (n === null ? 'n/a' : String(n));
   console.log(
     table([
@@ -195,11 +218,11 @@ async function main(): Promise<void> {
       ]),
     ]),
   );
-  console.log(
-    largest
-      ? `largest room held: ${PUBLISHERS} publishers + ${largest.subscribers} subscribers (${largest.participants} participants, ${largest.forwardedPps} packets/s forwarded)${stop ? `; at ${stop.at} subscribers: ${stop.reason}` : '; no limit reached within the steps'}`
-      : `no step passed${stop ? `: ${stop.reason}` : ''}`,
-  );
+  const room = (w: Window) => `${PUBLISHERS} publishers + ${w.subscribers} subscribers (${w.participants} participants, ${w.forwardedPps} packets/s forwarded)`;
+  console.log(largest ? `largest room held: ${room(largest)}${stop ? `; at ${stop.at} subscribers: ${stop.reason}` : '; no limit reached within the steps'}` : `no step passed${stop ? `: ${stop.reason}` : ''}`);
+  if (args['until-loss']) {
+    console.log(unsaturated ? `largest room with CPU to spare: ${room(unsaturated)}${firstSaturated ? `; from ${firstSaturated.subscribers} subscribers: ${firstSaturated.saturated}` : ''}` : 'every step was CPU-saturated');
+  }
   const result = {
     ...finishContext(ctx),
     conditions: `server (built bundle) and load generator (this process, node-datachannel) on the same ${os.cpus().length} cores, loopback; ${PUBLISHERS} publishers of audio + 3-layer VP8 simulcast (150/500/1700 kbps, 30 fps); subscribers receive every publisher's audio and 640x360 video (the h layer) by automatic subscription; ${WINDOW_S} s windows after media reached everyone`,
@@ -208,10 +231,12 @@ async function main(): Promise<void> {
     steps: windows,
     stop,
     largest: largest ? { subscribers: largest.subscribers, participants: largest.participants, forwardedPps: largest.forwardedPps } : null,
+    largestUnsaturated: unsaturated ? { subscribers: unsaturated.subscribers, participants: unsaturated.participants, forwardedPps: unsaturated.forwardedPps } : null,
+    untilLoss: args['until-loss'],
   };
   const points = (pick: (w: Window) => number | null) => windows.flatMap((w) => (pick(w) === null ? [] : [[w.subscribers, pick(w)!] as [number, number]]));
-  const files = writeResult('room', result, {
-    'room.svg': lineChart({
+  const files = writeResult(NAME, result, {
+    [`${NAME}.svg`]: lineChart({
       title: `Server CPU per forwarded packet, ${PUBLISHERS} publishers (flat = cost grows linearly)`,
       xLabel: 'subscribers in the room',
       yLabel: 'µs of server CPU per forwarded packet',
@@ -221,7 +246,7 @@ async function main(): Promise<void> {
         { name: 'above the publishers-only baseline', points: points((w) => w.marginalUsPerPacket), dashed: true },
       ],
     }),
-    'room-cpu.svg': lineChart({
+    [`${NAME}-cpu.svg`]: lineChart({
       title: 'CPU as the room grows (load generator on the same machine)',
       xLabel: 'subscribers in the room',
       yLabel: '% of one core',

@@ -1,5 +1,5 @@
 /**
- * Signalling fan-out: `npm run bench -- signal [--sizes 10,25,50,100] [--rate 8] [--seconds 8] [--json]`
+ * Signalling fan-out: `npm run bench -- signal [--sizes 10,25,50,75,100] [--rate 8] [--seconds 8] [--json]`
  *
  * N participants in one call each send `--rate` messages per second (under the server's per-user
  * limit of 10/s) for `--seconds`; every message goes to the N-1 others. Measured: deliveries per
@@ -24,7 +24,7 @@ import { percentile, table } from './stats.js';
 
 const { values: args } = parseArgs({
   options: {
-    sizes: { type: 'string', default: '10,25,50,100' },
+    sizes: { type: 'string', default: '10,25,50,75,100' },
     rate: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '8' },
     json: { type: 'boolean', default: false },

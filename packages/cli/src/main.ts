@@ -4,6 +4,7 @@
  */
 import { CliError, debugEnabled } from './errors.js';
 import { loadTest } from './load-test.js';
+import { shutdownRtc } from './load/rtc.js';
 
 const USAGE = `usage: confab <command> [options]
 
@@ -27,6 +28,19 @@ async function main(argv: string[]): Promise<number> {
 }
 
 const command = process.argv[2] ?? 'confab';
+
+/**
+ * An error nobody caught (a bug): one line, then close libdatachannel before exiting; a process
+ * exiting with live peer connections can hang in libdatachannel's destructors.
+ */
+function fatal(error: unknown): void {
+  if (debugEnabled()) console.error(error);
+  process.stderr.write(`confab ${command}: unexpected error: ${(error as Error)?.message ?? String(error)}\n`);
+  void shutdownRtc(2000).finally(() => process.exit(1));
+}
+process.on('uncaughtException', fatal);
+process.on('unhandledRejection', fatal);
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
