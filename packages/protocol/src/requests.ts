@@ -85,6 +85,8 @@ export const REQUESTS = {
       previousSessionId: SessionId.optional(),
       /** The last message sequence number this client processed; later ones come back in missedMessages. */
       lastSeq: z.number().int().min(0).optional(),
+      /** SFU calls: start with manual subscriptions (nothing flows until asked for) instead of auto. */
+      subscriptionMode: z.enum(['auto', 'manual']).optional(),
     }),
     result: JoinResult,
   },

@@ -31,7 +31,7 @@ export const sampleRequests: { [T in RequestType]: RequestPayload<T> } = {
   ping: {},
   'call.get': { type: 'p2p', id: 'standup' },
   'call.getOrCreate': { type: 'p2p', id: 'standup', members: [{ userId: 'bob' }], custom: { a: 1 }, ring: false, settings: { ringTimeoutMs: 5000 } },
-  'call.join': { type: 'default', id: 'big-room', create: true, publish: { publishedTracks: ['audio'], streams: [] } },
+  'call.join': { type: 'default', id: 'big-room', create: true, publish: { publishedTracks: ['audio'], streams: [] }, subscriptionMode: 'manual' },
   'call.resume': { cid: 'p2p:standup', sessionId: 's1', lastSeq: 4 },
   'call.update': { cid: 'p2p:standup', custom: { topic: 'retro' }, settings: { ringTimeoutMs: 20000 } },
   'call.leave': { cid: 'p2p:standup' },

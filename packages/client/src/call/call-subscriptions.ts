@@ -58,6 +58,11 @@ export class CallSubscriptions {
     if (mode === 'auto') this.wanted.clear();
   }
 
+  /** The mode a join asked for. */
+  startWith(mode: SubscriptionMode | undefined): void {
+    if (mode) this.mode = mode;
+  }
+
   /** A participant left: forget what was asked of them. */
   forget(sessionId: string): void {
     for (const [key, w] of this.wanted) if (w.sessionId === sessionId) this.wanted.delete(key);

@@ -127,6 +127,7 @@ export class Call {
       await this.enableForJoin(this.microphone, options.audio, enabledHere);
       await this.enableForJoin(this.camera, options.video, enabledHere);
       const { audio: _a, video: _v, ...rest } = options;
+      this.subscriptions.startWith(options.subscriptionMode);
       const result = await this.host.request('call.join', {
         type: this.type,
         id: this.id,
@@ -371,6 +372,7 @@ export class Call {
         publish: publishStateOf(this.sources),
         ...(previous ? { previousSessionId: previous } : {}),
         lastSeq: this.messaging.lastSeq,
+        subscriptionMode: this.subscriptions.currentMode,
       });
     } catch (error) {
       const e = ConfabError.from(error);

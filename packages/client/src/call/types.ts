@@ -88,6 +88,8 @@ export interface JoinOptions extends GetOrCreateOptions {
   audio?: MediaOption;
   /** Publish the camera: true, false, or constraints such as { width: 1280, height: 720 }. */
   video?: MediaOption;
+  /** SFU calls: 'manual' to receive nothing until subscribe() (large rooms); default 'auto'. */
+  subscriptionMode?: 'auto' | 'manual';
 }
 
 export interface SendMessageOptions {

@@ -199,6 +199,7 @@ export class CallService {
         lastAckedSeq: p.lastSeq ?? 0,
         missed: [],
         capabilities,
+        subscriptionMode: p.subscriptionMode ?? 'auto',
       };
       // REJOIN: the session this one replaces goes at once rather than after the grace period.
       const previous = p.previousSessionId ? call.sessions.get(p.previousSessionId) : undefined;

@@ -117,7 +117,7 @@ export class SfuBridge {
     if (!active || active.type.mediaPath !== 'sfu') return;
     const call = this.callFor(session.cid);
     const endpoint = call.router.createEndpoint(session.sessionId);
-    const s: SfuSession = { session, endpoint, mode: 'auto', offs: [] };
+    const s: SfuSession = { session, endpoint, mode: session.subscriptionMode, offs: [] };
     const cid = session.cid;
     s.offs.push(
       endpoint.on('subscriberOffer', ({ sdp, tracks }) => {
@@ -135,7 +135,7 @@ export class SfuBridge {
     this.sessions.set(session.sessionId, s);
     // After the join answer has gone out, so the client has its transport when offers come.
     setImmediate(() => {
-      if (this.sessions.get(session.sessionId) !== s) return;
+      if (this.sessions.get(session.sessionId) !== s || s.mode !== 'auto') return;
       for (const t of call.router.listTracks()) this.autoSubscribe(call, s, t.trackId);
     });
   }
@@ -162,7 +162,7 @@ export class SfuBridge {
    */
   restart(caller: Caller, cid: string): void {
     const session = this.callService.sessionOf(caller, cid);
-    this.sfuSession(session);
+    session.subscriptionMode = this.sfuSession(session).mode;
     this.detach(session.sessionId);
     this.attach(session);
   }
@@ -206,7 +206,7 @@ export class SfuBridge {
 
   subscribe(caller: Caller, p: RequestPayload<'sfu.subscribe'>): void {
     const { s, call, trackId } = this.subscriptionTarget(caller, p);
-    s.mode = 'manual';
+    s.mode = s.session.subscriptionMode = 'manual';
     const options: SubscriptionOptions = {};
     if (p.maxWidth !== undefined) options.maxWidth = p.maxWidth;
     if (p.maxHeight !== undefined) options.maxHeight = p.maxHeight;
@@ -217,7 +217,7 @@ export class SfuBridge {
 
   unsubscribe(caller: Caller, p: RequestPayload<'sfu.unsubscribe'>): void {
     const { s, call, trackId } = this.subscriptionTarget(caller, p);
-    s.mode = 'manual';
+    s.mode = s.session.subscriptionMode = 'manual';
     viaSfu(() => call.router.unsubscribe(s.session.sessionId, trackId));
   }
 
@@ -225,6 +225,7 @@ export class SfuBridge {
     const session = this.callService.sessionOf(caller, p.cid);
     const s = this.sfuSession(session);
     s.mode = p.mode;
+    session.subscriptionMode = p.mode;
     if (p.mode === 'auto') {
       const call = this.callFor(p.cid);
       for (const t of call.router.listTracks()) this.autoSubscribe(call, s, t.trackId);

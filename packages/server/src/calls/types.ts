@@ -38,6 +38,8 @@ export interface LiveSession {
   graceTimer: NodeJS.Timeout | null;
   /** What it may do: its roles' grants, plus host grants, minus censored publishing. */
   capabilities: Set<Capability>;
+  /** SFU calls: how subscriptions start (the client may change it later). */
+  subscriptionMode: 'auto' | 'manual';
   /** The last message sequence number the client acknowledged. */
   lastAckedSeq: number;
   /**
