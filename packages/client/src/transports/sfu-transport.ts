@@ -6,6 +6,9 @@ import { SfuPublisher } from './sfu-publisher.js';
 import { SfuSubscriber, type ForwardedTrack } from './sfu-subscriber.js';
 import type { MediaTransport, PeerSignal, StatsSource, TransportEvents } from './transport.js';
 
+/** After a rebuild, how long to wait for a connection before rebuilding again. */
+const REBUILD_RETRY_MS = 3000;
+
 type Request = <T extends RequestType>(type: T, payload: RequestPayload<T>) => Promise<RequestResult<T>>;
 
 export interface SfuTransportOptions {
@@ -34,6 +37,7 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
   private readonly watchdog: PathWatchdog;
   /** The watchdog saw a path stop answering; cleared by the rebuild. */
   private stale = false;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
 
   constructor(private readonly opts: SfuTransportOptions) {
@@ -180,6 +184,13 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
       this.publishers.set(kind, publisher);
       await publisher.start(source.track, source.stream).catch((error) => debug('sfu', `republishing ${kind} failed`, error));
     }
+    // While the path stays broken, rebuild again: fresh ICE checks find a restored path within a
+    // few seconds, where checks of an old attempt back off for up to half a minute.
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.closed && this.subscriber.pc.connectionState !== 'connected') this.emit('connection.state', { sessionId: null, state: 'failed' });
+    }, REBUILD_RETRY_MS);
   }
 
   receiverOf(sessionId: string, kind: TrackKind): RTCRtpReceiver | undefined {
@@ -194,6 +205,7 @@ export class SfuTransport extends Emitter<TransportEvents> implements MediaTrans
     if (this.closed) return;
     this.closed = true;
     this.watchdog.stop();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const p of this.publishers.values()) p.close();
     this.publishers.clear();
     this.subscriber.close();
