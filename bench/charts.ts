@@ -20,6 +20,8 @@ export interface LineChartOptions {
   /** Horizontal reference line (e.g. a limit), with its label. */
   yLine?: { value: number; label: string };
   yMin?: number;
+  /** Logarithmic y axis (values must be > 0), ticks at powers of ten. */
+  yLog?: boolean;
   /** Values of x to label (default: round ticks). */
   xTicks?: number[];
 }
@@ -53,6 +55,15 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return ticks;
 }
 
+/** Powers of ten covering [min, max] (min > 0). */
+export function logTicks(min: number, max: number): number[] {
+  const lo = Math.floor(Math.log10(Math.max(min, 1e-9)));
+  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(max, 1e-9))));
+  const ticks: number[] = [];
+  for (let e = lo; e <= hi; e++) ticks.push(10 ** e);
+  return ticks;
+}
+
 function fmt(v: number): string {
   if (Math.abs(v) >= 1000) return v.toLocaleString('en-US', { maximumFractionDigits: 0 });
   return String(Number(v.toPrecision(4)));
@@ -78,11 +89,12 @@ export function lineChart(o: LineChartOptions): string {
   const xs = o.series.flatMap((s) => s.points.map((p) => p[0]));
   const ys = o.series.flatMap((s) => s.points.map((p) => p[1])).concat(o.yLine ? [o.yLine.value] : []);
   const xTicks = o.xTicks ?? niceTicks(Math.min(...xs), Math.max(...xs));
-  const yTicks = niceTicks(o.yMin ?? Math.min(0, ...ys), Math.max(...ys));
+  const yTicks = o.yLog ? logTicks(Math.min(...ys), Math.max(...ys)) : niceTicks(o.yMin ?? Math.min(0, ...ys), Math.max(...ys));
   const [x0, x1] = [Math.min(xTicks[0]!, ...xs), Math.max(xTicks[xTicks.length - 1]!, ...xs)];
-  const [y0, y1] = [yTicks[0]!, yTicks[yTicks.length - 1]!];
+  const scale = o.yLog ? (v: number) => Math.log10(Math.max(v, 1e-9)) : (v: number) => v;
+  const [y0, y1] = [scale(yTicks[0]!), scale(yTicks[yTicks.length - 1]!)];
   const X = (v: number) => m.left + ((v - x0) / (x1 - x0 || 1)) * pw;
-  const Y = (v: number) => m.top + ph - ((v - y0) / (y1 - y0 || 1)) * ph;
+  const Y = (v: number) => m.top + ph - ((scale(v) - y0) / (y1 - y0 || 1)) * ph;
   const parts: string[] = [];
   for (const t of yTicks) {
     parts.push(`<line x1="${m.left}" x2="${m.left + pw}" y1="${Y(t).toFixed(1)}" y2="${Y(t).toFixed(1)}" stroke="#e5e5e5"/>`);

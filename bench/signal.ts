@@ -10,6 +10,7 @@
  * string to every other client (bench/signal-baseline-server.ts).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,8 @@ const { values: args } = parseArgs({
     sizes: { type: 'string', default: '10,25,50,75,100' },
     rate: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '8' },
+    /** Only redraw the charts from docs/benchmarks/signal.json. */
+    replot: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -265,6 +268,13 @@ async function createCallType(url: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (args.replot) {
+    const file = path.join(here, '../docs/benchmarks/signal.json');
+    const result = JSON.parse(fs.readFileSync(file, 'utf8')) as { ratePerSender: number; rows: Measurement[] };
+    const written = writeResult('signal', result, charts(result));
+    log(`redrew ${written.slice(1).join(', ')}`);
+    return;
+  }
   warnIfBusy('signal');
   const ctx = runContext();
   const confab = await startServerProcess({ env: { CONFAB_API_KEY: API_KEY, CONFAB_API_SECRET: API_SECRET, CONFAB_MAX_CONNECTIONS_PER_IP: '100000' } });
@@ -309,9 +319,20 @@ async function main(): Promise<void> {
     seconds: SECONDS,
     rows,
   };
+  const files = writeResult('signal', result, charts(result));
+  log(`wrote ${files.join(', ')}`);
+  if (args.json) console.log(JSON.stringify(result));
+}
+
+/** The two charts of a result (also redrawn from the JSON with --replot). */
+function charts(result: { ratePerSender: number; rows: Measurement[] }): Record<string, string> {
+  const { rows } = result;
+  const sizes = [...new Set(rows.map((m) => m.participants))];
+  const RATE = result.ratePerSender;
+  const SIZES = sizes;
   const series = (mode: Mode, pick: (m: Measurement) => number | null) => rows.filter((m) => m.mode === mode && pick(m) !== null).map((m) => [m.participants, pick(m)!] as [number, number]);
   const names: Record<Mode, string> = { custom: 'Confab custom events', chat: 'Confab chat messages (stored)', baseline: 'raw ws broadcast (baseline)' };
-  const files = writeResult('signal', result, {
+  return {
     'signal.svg': lineChart({
       title: `Signalling fan-out: server CPU per delivered message (each participant sends ${RATE}/s)`,
       xLabel: 'participants in the call',
@@ -321,16 +342,14 @@ async function main(): Promise<void> {
       series: (['custom', 'chat', 'baseline'] as const).map((m) => ({ name: names[m], points: series(m, (x) => x.serverCpuUsPerDelivery), dashed: m === 'baseline' })),
     }),
     'signal-latency.svg': lineChart({
-      title: 'Signalling fan-out: p95 latency from send to receipt',
+      title: 'Signalling fan-out: p95 latency from send to receipt (log scale)',
       xLabel: 'participants in the call',
-      yLabel: 'ms (p95)',
+      yLabel: 'ms (p95, log scale)',
       xTicks: SIZES,
-      yMin: 0,
+      yLog: true,
       series: (['custom', 'chat', 'baseline'] as const).map((m) => ({ name: names[m], points: series(m, (x) => x.latencyMs.p95), dashed: m === 'baseline' })),
     }),
-  });
-  log(`wrote ${files.join(', ')}`);
-  if (args.json) console.log(JSON.stringify(result));
+  };
 }
 
 main().catch((error: unknown) => {
