@@ -31,7 +31,7 @@ async function checkServer(url: string): Promise<void> {
 /** The progress line on stderr: rewritten in place on a terminal, one line every 5 s otherwise (logs). */
 class Progress {
   private last = '';
-  private printedAt = 0;
+  private printedAt = -Infinity;
   constructor(private readonly tty: boolean) {}
   show(line: string, final = false): void {
     if (this.tty) process.stderr.write(`\r${line.padEnd(this.last.length)}`);

@@ -25,6 +25,8 @@ export class SignalClient {
   private closedError: Error | null = null;
   /** Messages received (every event and response). */
   messages = 0;
+  /** The last error the server sent that answered no request. */
+  lastError: { code: string; message: string } | null = null;
 
   private constructor(private readonly ws: WebSocket) {
     ws.on('message', (data) => this.onMessage(data as Buffer));
@@ -48,7 +50,11 @@ export class SignalClient {
         reject(error);
       };
       const onError = (error: Error) => fail(new SignalError('UNAVAILABLE', `cannot open ${url.split('?')[0]}: ${error.message}`));
-      const onClose = (code: number, reason: Buffer) => fail(new SignalError(code === 4001 ? 'UNAUTHENTICATED' : 'UNAVAILABLE', `signalling closed before connection.ok (${code} ${reason.toString()})`));
+      const onClose = (code: number, reason: Buffer) => {
+        const said = client.lastError ? `: ${client.lastError.code} ${client.lastError.message}` : '';
+        if (code === 4001) fail(new SignalError('UNAUTHENTICATED', `the server refused the token${said || ` (${reason.toString()})`}`));
+        else fail(new SignalError('UNAVAILABLE', `signalling closed before connection.ok (${code} ${reason.toString()})${said}`));
+      };
       const offOk = client.on('connection.ok', () => {
         clearTimeout(timer);
         offOk();
@@ -98,7 +104,11 @@ export class SignalClient {
     }
     if (msg.type === 'response') {
       const p = msg.requestId ? this.pending.get(msg.requestId) : undefined;
-      if (!p) return;
+      if (!p) {
+        // An error not tied to a request (e.g. the token refused before the server closes).
+        if (!msg.ok && msg.error) this.lastError = msg.error;
+        return;
+      }
       this.pending.delete(msg.requestId!);
       clearTimeout(p.timer);
       if (msg.ok) p.resolve(msg.result);
