@@ -97,9 +97,10 @@ export class SessionRelay {
     if (size > MAX_APP_MESSAGE_BYTES) throw new ServiceError('INVALID_ARGUMENT', `event data of ${size} bytes exceeds the limit of ${MAX_APP_MESSAGE_BYTES}`);
     this.limitRate(session.userId);
     const to = p.to ? [...new Set(p.to)] : null;
+    const event = { type: 'custom', payload: { cid: p.cid, from: session.userId, sessionId: session.sessionId, data: p.data, to } } as const;
     for (const s of call.sessions.values()) {
       if (s === session || !s.connectionId || (to && !to.includes(s.userId))) continue;
-      this.calls.sendToSession(s, { type: 'custom', payload: { cid: p.cid, from: session.userId, sessionId: session.sessionId, data: p.data, to } });
+      this.calls.sendToSession(s, event);
     }
   }
 
@@ -151,9 +152,11 @@ export class SessionRelay {
       };
       await this.store.insertMessage(message);
       call.lastSeq = message.seq;
+      // One event object for every recipient: it is encoded once.
+      const event = { type: 'message', payload: { cid: p.cid, message } } as const;
       for (const s of call.sessions.values()) {
         if (s === session || (to && !to.includes(s.userId))) continue;
-        this.calls.sendToSession(s, { type: 'message', payload: { cid: p.cid, message } });
+        this.calls.sendToSession(s, event);
       }
       return message;
     });

@@ -1,10 +1,12 @@
-import type { ServerEvent } from '@confab/protocol';
+import { encodeEvent, type ServerEvent } from '@confab/protocol';
 import type { Notifier } from '../calls/types.js';
 import type { Connection } from './connection.js';
 
 /** Live signalling connections of this process, by id and by user: the in-process Notifier. */
 export class ConnectionRegistry implements Notifier {
   private readonly connections = new Map<string, Connection>();
+  /** Events are encoded once however many connections they go to (broadcasts pass one object around). */
+  private readonly encoded = new WeakMap<ServerEvent, string>();
   private readonly byUser = new Map<string, Set<Connection>>();
 
   add(c: Connection): void {
@@ -28,12 +30,19 @@ export class ConnectionRegistry implements Notifier {
     if (set?.size === 0) this.byUser.delete(userId);
   }
 
+  private encode(event: ServerEvent): string {
+    let text = this.encoded.get(event);
+    if (text === undefined) this.encoded.set(event, (text = encodeEvent(event)));
+    return text;
+  }
+
   toConnection(connectionId: string, event: ServerEvent): void {
-    this.connections.get(connectionId)?.send(event);
+    const c = this.connections.get(connectionId);
+    if (c) c.sendRaw(this.encode(event));
   }
 
   toUser(userId: string, event: ServerEvent, exceptConnectionIds?: ReadonlySet<string>): void {
-    for (const c of this.byUser.get(userId) ?? []) if (!exceptConnectionIds?.has(c.id)) c.send(event);
+    for (const c of this.byUser.get(userId) ?? []) if (!exceptConnectionIds?.has(c.id)) c.sendRaw(this.encode(event));
   }
 
   isOnline(userId: string): boolean {

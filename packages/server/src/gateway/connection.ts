@@ -103,7 +103,8 @@ export class Connection {
     this.sendRaw(encodeEvent(event));
   }
 
-  private sendRaw(text: string): void {
+  /** Sends an event already encoded (a broadcast is encoded once for all its recipients). */
+  sendRaw(text: string): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > GATEWAY_LIMITS.maxBufferedBytes) {
       this.deps.logger.warn({ connectionId: this.id }, 'closing a connection that does not keep up');
