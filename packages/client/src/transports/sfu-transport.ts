@@ -7,7 +7,7 @@ import { SfuSubscriber, type ForwardedTrack } from './sfu-subscriber.js';
 import type { MediaTransport, PeerSignal, StatsSource, TransportEvents } from './transport.js';
 
 /** After a rebuild, how long to wait for a connection before rebuilding again. */
-const REBUILD_RETRY_MS = 3000;
+const REBUILD_RETRY_MS = 1500;
 
 type Request = <T extends RequestType>(type: T, payload: RequestPayload<T>) => Promise<RequestResult<T>>;
 
