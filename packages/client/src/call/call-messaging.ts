@@ -82,6 +82,11 @@ export class CallMessaging {
     return messages.map(toMessageEvent);
   }
 
+  /** An app event to everyone (or `to` some users): delivered now, never stored, not a chat message. */
+  async sendCustomEvent(data: unknown, to?: string[]): Promise<void> {
+    await this.host.request('event.send', to ? { cid: this.cid, data, to } : { cid: this.cid, data });
+  }
+
   /** Rejects everything still queued. */
   failAll(error: ConfabError): void {
     this.ledger.failAll(error);

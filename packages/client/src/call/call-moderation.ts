@@ -36,11 +36,6 @@ export class CallModeration {
   async updatePermissions(userId: string, change: { grant?: Capability[]; revoke?: Capability[]; deny?: PublishCapability[] }): Promise<void> {
     await this.host.request('permission.update', { cid: this.cid, userId, ...change });
   }
-
-  /** An app event to everyone (or `to` some users): delivered now, never stored, not a chat message. */
-  async sendCustomEvent(data: unknown, to?: string[]): Promise<void> {
-    await this.host.request('event.send', to ? { cid: this.cid, data, to } : { cid: this.cid, data });
-  }
 }
 
 export type { PublishCapability };

@@ -242,7 +242,7 @@ export class Call {
 
   /** An app event to everyone (or `to` some users): delivered now, never stored, not a chat message. */
   sendCustomEvent(data: unknown, options: SendMessageOptions = {}): Promise<void> {
-    return this.moderation.sendCustomEvent(data, options.to);
+    return this.messaging.sendCustomEvent(data, options.to);
   }
 
   // ---- moderation (needs the capability; the server refuses others with FORBIDDEN) -------------
