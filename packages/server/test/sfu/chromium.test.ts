@@ -12,21 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import nodeDataChannel from 'node-datachannel';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { createSfu, type Router, type RouterEvents, type Sfu } from '../../src/sfu/index.js';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS } from '../../../../e2e/helpers/chromium-flags.js';
 import { waitFor } from './helpers/synthetic.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-];
 const T = 45_000;
 const PARTICIPANTS = ['p1', 'p2', 'p3'];
 
