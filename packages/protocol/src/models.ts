@@ -68,7 +68,7 @@ export const Member = z.object({
 export type Member = z.infer<typeof Member>;
 
 export const CallSettings = z.object({
-  ringTimeoutMs: z.number().int().min(1000).max(600_000).optional(),
+  ringTimeoutMs: z.number().int().min(100).max(600_000).optional(),
   maxParticipants: z.number().int().min(1).max(10_000).optional(),
 });
 export type CallSettings = z.infer<typeof CallSettings>;
