@@ -71,14 +71,12 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
   const verify = (token: string) => verifyToken(token, credentials);
   const registry = new ConnectionRegistry();
   const userStates = new UserStateStore(db);
-  let sfuBridge: SfuBridge | null = null;
   const calls = new CallService({
     store,
     userStates,
     notifier: registry,
     logger,
     reconnectGraceMs: config.reconnectGraceMs,
-    sfuAvailable: () => sfuBridge !== null,
     iceServersFor: (userId) =>
       config.turnSecret ? [turnCredentials(config.turnSecret, config.turnUrls, userId, config.turnTtlSeconds)] : [],
   });
@@ -99,8 +97,7 @@ export async function startServer(config: ServerConfig, logger: Logger = createL
     }
     throw new ConfigError('CONFAB_RTC_UDP_PORT', `the SFU cannot use UDP port ${config.rtcUdpPort}: ${error.message}`);
   });
-  sfuBridge = new SfuBridge(sfu, calls, logger);
-  const bridge = sfuBridge;
+  const bridge = new SfuBridge(sfu, calls, logger);
   const ringStore = new RingStore(db);
   await ringStore.closeStale(new Date().toISOString());
   const notificationStore = new NotificationStore(db);

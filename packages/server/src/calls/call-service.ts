@@ -13,6 +13,7 @@ import {
   type RequestPayload,
   type RequestResult,
   type ServerEvent,
+  splitCid,
 } from '@confab/protocol';
 import { assertCallAllowed } from '../auth/tokens.js';
 import { ServiceError } from '../errors.js';
@@ -30,8 +31,6 @@ export interface CallServiceOptions {
   notifier: Notifier;
   logger: Logger;
   reconnectGraceMs: number;
-  /** Whether calls of media path `sfu` can be joined (the SFU is running). */
-  sfuAvailable: () => boolean;
   iceServersFor: (userId: string) => IceServer[];
 }
 
@@ -167,9 +166,6 @@ export class CallService {
       for (const kind of p.publish?.publishedTracks ?? []) requireIn(capabilities, PUBLISH_CAPABILITY[kind], `your role (${roles.join(', ')})`);
       if (type.audioOnly && p.publish?.publishedTracks.some((k) => k !== 'audio')) {
         throw new ServiceError('INVALID_ARGUMENT', `${type.name} calls are audio only`);
-      }
-      if (type.mediaPath === 'sfu' && !this.opts.sfuAvailable()) {
-        throw new ServiceError('UNAVAILABLE', `${type.name} calls go through the SFU, which is not running on this server`);
       }
       const call: ActiveCall = this.active.get(cid) ?? {
         record,
@@ -324,7 +320,7 @@ export class CallService {
   /** Changes custom data and settings (needs update-call-settings); everyone in the call is told. */
   async update(caller: Caller, p: RequestPayload<'call.update'>): Promise<CallInfo> {
     assertCallAllowed(caller, p.cid);
-    const [typeName = ''] = p.cid.split(':');
+    const { type: typeName } = splitCid(p.cid);
     const type = await this.callType(typeName);
     const loaded = await this.loadCall(p.cid);
     if (!loaded) throw new ServiceError('NOT_FOUND', `call ${p.cid} does not exist`);
@@ -349,7 +345,7 @@ export class CallService {
   /** Ends the call for everyone (creator, admin or host): stored as ended, never joinable again. */
   async endCall(caller: Caller, cid: string): Promise<void> {
     assertCallAllowed(caller, cid);
-    const [typeName = '', id = ''] = cid.split(':');
+    const { type: typeName, id } = splitCid(cid);
     const type = await this.callType(typeName);
     const loaded = await this.loadCall(cid);
     if (!loaded) throw new ServiceError('NOT_FOUND', `call ${cid} does not exist`);

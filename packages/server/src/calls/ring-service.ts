@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ServerEvent } from '@confab/protocol';
+import { splitCid, type ServerEvent } from '@confab/protocol';
 import { assertCallAllowed } from '../auth/tokens.js';
 import { ServiceError } from '../errors.js';
 import type { RingStore } from '../store/ring-store.js';
@@ -50,7 +50,7 @@ export class RingService {
   async ring(caller: Caller, cid: string): Promise<string[]> {
     assertCallAllowed(caller, cid);
     const { calls } = this.opts;
-    const [typeName = '', id = ''] = cid.split(':');
+    const { type: typeName, id } = splitCid(cid);
     const info = await calls.get(caller, typeName, id);
     const type = await calls.callType(typeName);
     if (info.endedAt) throw new ServiceError('CONFLICT', `call ${cid} has ended`);
@@ -177,7 +177,7 @@ export class RingService {
   async onUserConnected(userId: string, connectionId: string): Promise<void> {
     for (const state of this.ringing.values()) {
       if (state.callees.get(userId)?.status !== 'ringing') continue;
-      const [type = '', id = ''] = state.cid.split(':');
+      const { type, id } = splitCid(state.cid);
       const info = await this.opts.calls.get({ callCids: null }, type, id).catch(() => null);
       if (!info) continue;
       const from = { userId: state.rungBy, name: this.nameOf(state) };

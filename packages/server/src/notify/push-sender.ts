@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import webpush from 'web-push';
+import { splitCid } from '@confab/protocol';
 import type { RingChannel, RingNotice, RingOutcome } from '../calls/ring-channels.js';
 import type { NotificationStore, PushSubscriptionRecord } from '../store/notification-store.js';
 
@@ -64,7 +65,7 @@ export class PushSender implements RingChannel {
     const users = this.pushed.get(outcome.cid);
     if (!users) return;
     const targets = outcome.userId && outcome.type !== 'call.ended' && outcome.type !== 'call.ring.cancelled' ? [outcome.userId] : [...users];
-    const [callType = '', callId = ''] = outcome.cid.split(':');
+    const { type: callType, id: callId } = splitCid(outcome.cid);
     const reason = ({ 'call.accepted': 'accepted', 'call.rejected': 'rejected', 'call.missed': 'missed', 'call.ring.cancelled': 'cancelled', 'call.ended': 'ended' } as const)[outcome.type];
     for (const userId of targets) {
       if (!users.delete(userId)) continue;
